@@ -1,0 +1,80 @@
+"""Times of day as whole seconds since midnight, parsed from what spreadsheets hold.
+
+Everything in mealroute works in seconds since local midnight of the plan date; this
+module is the one place that turns cell values into that and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+_HHMM = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?\s*$")
+# 11点30, 11点30分, 11点, 11点半, 11时30分, 11:30 with Chinese colon handled above
+_CHINESE = re.compile(r"^\s*(\d{1,2})\s*[点時时]\s*(?:(\d{1,2})\s*分?|(半))?\s*$")
+
+DAY = 24 * 3600
+
+
+def parse_clock(value: object) -> int:
+    """Return a time of day as seconds since midnight.
+
+    Accepts ``"11:00"``, ``"11:00:00"``, ``"11点30"``, ``"11点半"``, ``"11时30分"``,
+    :class:`datetime.time` and :class:`datetime.datetime` (Excel time cells) and an
+    Excel day fraction such as ``0.4583`` (11:00).
+
+    Raises
+    ------
+    ValueError
+        With a message quoting the value and the accepted forms.
+    """
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return value.hour * 3600 + value.minute * 60 + value.second
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        if 0 <= seconds <= DAY:
+            return seconds
+        raise ValueError(f"time {value!r} is not within one day")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if math.isfinite(value) and 0 <= value < 1:
+            return round(value * DAY)
+        raise ValueError(f"{value!r} is not a time of day; expected HH:MM such as 11:30")
+    text = str(value).strip()
+    match = _HHMM.match(text)
+    if match:
+        hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    else:
+        match = _CHINESE.match(text)
+        if not match:
+            raise ValueError(
+                f"{text!r} is not a time of day; expected HH:MM such as 11:30 "
+                "(also 11:30:00 or 11点30)"
+            )
+        hours = int(match[1])
+        minutes = 30 if match[3] else int(match[2] or 0)
+        seconds = 0
+    if hours > 24 or minutes > 59 or seconds > 59 or hours * 3600 + minutes * 60 + seconds > DAY:
+        raise ValueError(f"{text!r} is not a time of day; hours 0-24, minutes 0-59")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def format_clock(seconds: int) -> str:
+    """``41400`` -> ``"11:30"`` (seconds are dropped when zero, kept otherwise)."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
+
+
+def iso_datetime(date: dt.date, seconds: int) -> str:
+    """Local ISO 8601 date-time of ``seconds`` after midnight of ``date``."""
+    moment = dt.datetime.combine(date, dt.time()) + dt.timedelta(seconds=int(seconds))
+    return moment.isoformat(timespec="seconds")
+
+
+def seconds_from_iso(date: dt.date, text: str) -> int:
+    """Inverse of :func:`iso_datetime`: seconds after midnight of ``date``."""
+    moment = dt.datetime.fromisoformat(text)
+    return round((moment - dt.datetime.combine(date, dt.time())).total_seconds())

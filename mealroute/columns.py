@@ -1,0 +1,174 @@
+"""The input format: which columns each table has and the names they may go by.
+
+This is the alias table the README documents (``mealroute validate`` and the
+loaders use it; nothing else should spell a column name). Header matching ignores
+case, surrounding spaces, a UTF-8 BOM and a bracketed unit, so ``服务时长（分钟）``
+and ``Service_Min`` both mean ``service_min``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import CareLevel, Mode
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    aliases: tuple[str, ...]
+    help: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # stations, workers, clients: the file stem and the sheet name
+    aliases: tuple[str, ...]  # other sheet / file names
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+STATIONS = Table(
+    "stations",
+    ("站点", "站点表", "社工站"),
+    (
+        Column("station_id", True, ("站点编号", "站点id", "站点代码"), "unique id"),
+        Column("name", True, ("站点名称", "名称", "站点"), "station name"),
+        Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
+        Column("lon", True, ("经度", "longitude", "lng"), "WGS-84 longitude, degrees"),
+        Column("address", False, ("地址", "站点地址"), "street address"),
+        Column("meals_ready", False, ("出餐时间", "备餐完成时间"), "HH:MM lunch is boxed"),
+        Column("phone", False, ("电话", "联系电话", "手机"), "phone number"),
+    ),
+)
+
+WORKERS = Table(
+    "workers",
+    ("社工", "社工表", "送餐员"),
+    (
+        Column("worker_id", True, ("社工编号", "工号", "员工编号"), "unique id"),
+        Column("name", True, ("姓名", "社工姓名"), "name"),
+        Column("station_id", True, ("所属站点", "站点编号"), "a station_id of stations"),
+        Column("mode", True, ("出行方式", "交通方式"), "walk, bike, ebike or car"),
+        Column("capacity", True, ("载餐量", "每趟份数"), "meals one trip can carry"),
+        Column("shift_start", True, ("上班时间",), "HH:MM"),
+        Column("shift_end", True, ("下班时间",), "HH:MM"),
+        Column("skills", False, ("技能", "技能标签"), "';'-separated, e.g. female;wheelchair"),
+        Column("phone", False, ("电话", "联系电话", "手机"), "phone number"),
+    ),
+)
+
+CLIENTS = Table(
+    "clients",
+    ("客户", "老人", "客户表", "服务对象"),
+    (
+        Column("client_id", True, ("客户编号", "老人编号"), "unique id"),
+        Column("name", True, ("姓名", "老人姓名", "客户姓名"), "name"),
+        Column("station_id", True, ("所属站点", "站点编号"), "a station_id of stations"),
+        Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
+        Column("lon", True, ("经度", "longitude", "lng"), "WGS-84 longitude, degrees"),
+        Column("care_level", True, ("失能等级", "护理等级"), "disabled, semi-disabled or other"),
+        Column("window_start", False, ("送餐时间起", "最早送达"), "HH:MM"),
+        Column("window_end", False, ("送餐时间止", "最晚送达"), "HH:MM"),
+        Column("meals", False, ("份数", "餐数"), "whole number, default 1"),
+        Column("diet", False, ("饮食", "饮食要求"), "regular, soft, low-salt, diabetic, halal"),
+        Column("service_min", False, ("服务时长",), "minutes at the door"),
+        Column("skills", False, ("技能要求",), "skills the worker must have"),
+        Column("days", False, ("服务日", "送餐日"), "daily, weekdays or e.g. mon,wed,fri"),
+        Column("address", False, ("地址", "住址"), "street address"),
+        Column("phone", False, ("电话", "联系电话", "手机"), "phone number"),
+        Column("notes", False, ("备注",), "free text for the worker"),
+    ),
+)
+
+TABLES = (STATIONS, WORKERS, CLIENTS)
+
+# ----------------------------------------------------------------- value aliases
+CARE_LEVELS: dict[str, CareLevel] = {
+    "disabled": CareLevel.DISABLED,
+    "失能": CareLevel.DISABLED,
+    "完全失能": CareLevel.DISABLED,
+    "重度失能": CareLevel.DISABLED,
+    "semi-disabled": CareLevel.SEMI_DISABLED,
+    "semi_disabled": CareLevel.SEMI_DISABLED,
+    "semi": CareLevel.SEMI_DISABLED,
+    "半失能": CareLevel.SEMI_DISABLED,
+    "部分失能": CareLevel.SEMI_DISABLED,
+    "other": CareLevel.OTHER,
+    "其他": CareLevel.OTHER,
+    "自理": CareLevel.OTHER,
+    "能自理": CareLevel.OTHER,
+}
+
+MODES: dict[str, Mode] = {
+    "walk": Mode.WALK,
+    "foot": Mode.WALK,
+    "步行": Mode.WALK,
+    "bike": Mode.BIKE,
+    "bicycle": Mode.BIKE,
+    "自行车": Mode.BIKE,
+    "单车": Mode.BIKE,
+    "ebike": Mode.EBIKE,
+    "e-bike": Mode.EBIKE,
+    "电动车": Mode.EBIKE,
+    "电瓶车": Mode.EBIKE,
+    "电动自行车": Mode.EBIKE,
+    "car": Mode.CAR,
+    "汽车": Mode.CAR,
+    "小汽车": Mode.CAR,
+}
+
+DIETS: dict[str, str] = {
+    "regular": "regular",
+    "普通": "regular",
+    "普食": "regular",
+    "soft": "soft",
+    "软食": "soft",
+    "low-salt": "low-salt",
+    "low_salt": "low-salt",
+    "低盐": "low-salt",
+    "diabetic": "diabetic",
+    "糖尿病": "diabetic",
+    "糖尿病餐": "diabetic",
+    "低糖": "diabetic",
+    "halal": "halal",
+    "清真": "halal",
+}
+
+SKILLS: dict[str, str] = {
+    "female": "female",
+    "女": "female",
+    "女性": "female",
+    "wheelchair": "wheelchair",
+    "轮椅": "wheelchair",
+}
+
+# Weekday words -> 0 (Monday) .. 6 (Sunday); whole-week words -> sets.
+WEEKDAY_WORDS: dict[str, int] = {
+    **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{
+        w: i
+        for i, w in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    **{f"周{c}": i for i, c in enumerate("一二三四五六日")},
+    **{f"星期{c}": i for i, c in enumerate("一二三四五六日")},
+    "周天": 6,
+    "星期天": 6,
+}
+DAY_SETS: dict[str, frozenset[int]] = {
+    "": frozenset(range(7)),
+    "daily": frozenset(range(7)),
+    "every day": frozenset(range(7)),
+    "每天": frozenset(range(7)),
+    "每日": frozenset(range(7)),
+    "weekdays": frozenset(range(5)),
+    "工作日": frozenset(range(5)),
+    "weekends": frozenset({5, 6}),
+    "周末": frozenset({5, 6}),
+}

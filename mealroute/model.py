@@ -1,0 +1,334 @@
+"""The domain: what a station's day is made of, and what a plan for it is.
+
+Plain frozen dataclasses with no I/O. ``load`` builds the input side (Station,
+Worker, Client) from files; ``planner`` turns them into the output side (Plan,
+StationPlan, Route, Trip, Stop, Unserved); ``planjson`` writes and reads the output
+side; ``render`` only draws it.
+
+Times of day are whole seconds since local midnight of the plan date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """How a worker travels."""
+
+    WALK = "walk"
+    BIKE = "bike"
+    EBIKE = "ebike"
+    CAR = "car"
+
+
+class CareLevel(StrEnum):
+    """How much help a client needs; also the order in which nobody may be left out."""
+
+    DISABLED = "disabled"
+    SEMI_DISABLED = "semi-disabled"
+    OTHER = "other"
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVERY_DAY = frozenset(range(7))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: file name and the row as the spreadsheet numbers it."""
+
+    file: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}"
+
+
+def _check_coordinate(owner: str, lat: float, lon: float) -> None:
+    if not (math.isfinite(lat) and -90 <= lat <= 90):
+        raise ValueError(f"{owner}: `lat` must be within -90..90, got {lat!r}")
+    if not (math.isfinite(lon) and -180 <= lon <= 180):
+        raise ValueError(f"{owner}: `lon` must be within -180..180, got {lon!r}")
+
+
+def _check_window(owner: str, start: int, end: int, names: tuple[str, str]) -> None:
+    if not 0 <= start <= end <= 24 * 3600:
+        raise ValueError(
+            f"{owner}: `{names[0]}` ({start!r} s) must not be after `{names[1]}` ({end!r} s)"
+        )
+
+
+@dataclass(frozen=True)
+class Station:
+    """A social-work station with its kitchen: where every trip starts and ends."""
+
+    station_id: str
+    name: str
+    lat: float
+    lon: float
+    address: str = ""
+    meals_ready: int | None = None  # None: the settings' default
+    phone: str = ""
+    source: Source | None = None
+
+    def __post_init__(self) -> None:
+        if not self.station_id:
+            raise ValueError("Station: `station_id` must not be empty")
+        _check_coordinate(f"Station {self.station_id!r}", self.lat, self.lon)
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A social worker who carries meals from their station."""
+
+    worker_id: str
+    name: str
+    station_id: str
+    mode: Mode
+    capacity: int
+    shift_start: int
+    shift_end: int
+    skills: frozenset[str] = frozenset()
+    phone: str = ""
+    source: Source | None = None
+
+    def __post_init__(self) -> None:
+        if not self.worker_id:
+            raise ValueError("Worker: `worker_id` must not be empty")
+        if self.capacity < 1:
+            raise ValueError(
+                f"Worker {self.worker_id!r}: `capacity` must be at least 1, got {self.capacity!r}"
+            )
+        _check_window(
+            f"Worker {self.worker_id!r}",
+            self.shift_start,
+            self.shift_end,
+            ("shift_start", "shift_end"),
+        )
+
+
+@dataclass(frozen=True)
+class Client:
+    """An elderly person who gets lunch at home."""
+
+    client_id: str
+    name: str
+    station_id: str
+    lat: float
+    lon: float
+    care_level: CareLevel
+    window_start: int | None = None  # None: the settings' lunch window
+    window_end: int | None = None
+    meals: int = 1
+    diet: str = "regular"
+    service_min: float | None = None  # None: the settings' default for the care level
+    skills: frozenset[str] = frozenset()
+    days: frozenset[int] = EVERY_DAY  # 0 = Monday ... 6 = Sunday
+    address: str = ""
+    phone: str = ""
+    notes: str = ""
+    source: Source | None = None
+
+    def __post_init__(self) -> None:
+        owner = f"Client {self.client_id!r}"
+        if not self.client_id:
+            raise ValueError("Client: `client_id` must not be empty")
+        _check_coordinate(owner, self.lat, self.lon)
+        if self.meals < 1:
+            raise ValueError(f"{owner}: `meals` must be at least 1, got {self.meals!r}")
+        if self.service_min is not None and not (
+            math.isfinite(self.service_min) and 0 <= self.service_min <= 240
+        ):
+            raise ValueError(
+                f"{owner}: `service_min` must be 0..240 minutes, got {self.service_min!r}"
+            )
+        if self.window_start is not None and self.window_end is not None:
+            _check_window(owner, self.window_start, self.window_end, ("window_start", "window_end"))
+        if not self.days or not self.days <= EVERY_DAY:
+            raise ValueError(f"{owner}: `days` must be weekdays 0..6, got {sorted(self.days)!r}")
+
+    def is_due(self, date: dt.date) -> bool:
+        """Whether this client gets lunch on ``date``."""
+        return date.weekday() in self.days
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A client row that cannot be planned; it is reported as unserved with ``problem``."""
+
+    client_id: str
+    name: str
+    station_id: str
+    source: Source
+    problem: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.source}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the input, for ``validate`` and for the plan's warnings."""
+
+    severity: str  # "error" or "warning"
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                self.file,
+                f"row {self.row}" if self.row is not None else None,
+                f"column {self.column!r}" if self.column else None,
+                f"value {self.value!r}" if self.value is not None else None,
+            )
+            if part
+        )
+        return f"{self.severity}: {where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything read from a data directory, before any planning."""
+
+    stations: tuple[Station, ...]
+    workers: tuple[Worker, ...]
+    clients: tuple[Client, ...]
+    rejected: tuple[RejectedRow, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "warning")
+
+
+# ----------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A visit to one client on one trip. Times are seconds since midnight."""
+
+    client_id: str
+    name: str
+    lat: float
+    lon: float
+    arrive: int
+    start: int
+    depart: int
+    travel_s: int  # from the previous point (station or stop)
+    distance_m: int
+    meals: int
+    diet: str
+    care_level: CareLevel
+    window: tuple[int, int]
+    address: str = ""
+    phone: str = ""
+    notes: str = ""
+    skills: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One departure from the station and the way back."""
+
+    depart: int
+    return_: int
+    stops: tuple[Stop, ...]
+    return_travel_s: int
+    return_distance_m: int
+
+    @property
+    def meals(self) -> int:
+        return sum(stop.meals for stop in self.stops)
+
+    @property
+    def travel_s(self) -> int:
+        return sum(stop.travel_s for stop in self.stops) + self.return_travel_s
+
+    @property
+    def distance_m(self) -> int:
+        return sum(stop.distance_m for stop in self.stops) + self.return_distance_m
+
+
+@dataclass(frozen=True)
+class Route:
+    """A worker's day: their trips in order."""
+
+    worker_id: str
+    name: str
+    mode: Mode
+    capacity: int
+    trips: tuple[Trip, ...]
+    phone: str = ""
+
+    @property
+    def travel_s(self) -> int:
+        return sum(trip.travel_s for trip in self.trips)
+
+    @property
+    def distance_m(self) -> int:
+        return sum(trip.distance_m for trip in self.trips)
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A client of the date who is on no trip, and the checked reason why."""
+
+    client_id: str
+    name: str
+    reason: str
+    care_level: CareLevel | None = None
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class StationPlan:
+    """The plan of one station for the date."""
+
+    station_id: str
+    name: str
+    lat: float | None
+    lon: float | None
+    routes: tuple[Route, ...]
+    unserved: tuple[Unserved, ...]
+    address: str = ""
+    phone: str = ""
+    workers: int = 0  # workers of this station
+    meals_ready: int | None = None
+    error: str | None = None  # set when the station could not be planned at all
+    solver: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def served(self) -> int:
+        return sum(len(trip.stops) for route in self.routes for trip in route.trips)
+
+    @property
+    def clients(self) -> int:
+        return self.served + len(self.unserved)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan of every station for one date."""
+
+    date: dt.date
+    stations: tuple[StationPlan, ...]
+    settings: dict[str, object] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
