@@ -91,9 +91,7 @@ class Settings:
         for level in CareLevel:
             minutes = self.service_min.get(level)
             if minutes is None or not 0 <= minutes <= 240:
-                raise SettingsError(
-                    f"`service.minutes.{level}` must be 0..240, got {minutes!r}"
-                )
+                raise SettingsError(f"`service.minutes.{level}` must be 0..240, got {minutes!r}")
         start, end = self.lunch_window
         if not 0 <= start <= end <= 24 * 3600:
             raise SettingsError(
@@ -234,7 +232,7 @@ def _changes_from_document(document: Mapping[str, Any]) -> dict[str, Any]:
                 )
             elif name == "day.lunch_window":
                 if not isinstance(value, list) or len(value) != 2:
-                    raise SettingsError(f"`{name}` must be two times such as [\"11:00\", \"12:30\"]")
+                    raise SettingsError(f'`{name}` must be two times such as ["11:00", "12:30"]')
                 changes["lunch_window"] = (_clock(name, value[0]), _clock(name, value[1]))
             elif name == "day.meals_ready":
                 changes["meals_ready"] = _clock(name, value)

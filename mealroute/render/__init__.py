@@ -1,0 +1,45 @@
+"""The day pack: everything a station needs for the day, drawn from a plan alone.
+
+Renderers take a finished :class:`~mealroute.model.Plan` (as read back from
+plan.json) and only draw; they never plan. ``render_day`` writes the whole folder:
+
+- ``index.html``: the coordinator's page (``index.py``);
+- per station a map of every worker's trips, per worker a phone map (``maps.py``);
+- printable route sheets and ``routes.xlsx`` (``sheets.py``, ``workbook.py``);
+- a kitchen and loading list per station (``kitchen.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Plan
+
+
+def render_day(plan: Plan, out_dir: Path, *, lang: str, tiles: str, redact: bool) -> list[Path]:
+    """Write the day pack of ``plan`` into ``out_dir``; returns the files written."""
+    from .assets import install_assets
+    from .index import write_index
+    from .kitchen import write_kitchen_list
+    from .maps import write_station_map, write_worker_map
+    from .redact import redact_plan
+    from .sheets import write_route_sheets
+    from .workbook import write_workbook
+
+    if redact:
+        plan = redact_plan(plan)
+    install_assets(out_dir)
+    written = []
+    for station in plan.stations:
+        if station.lat is None or station.lon is None:
+            continue  # a station missing from the stations table: only listed in index.html
+        written.append(write_station_map(plan, station, out_dir, lang=lang, tiles=tiles))
+        written += [
+            write_worker_map(plan, station, route, out_dir, lang=lang, tiles=tiles)
+            for route in station.routes
+        ]
+        written.append(write_route_sheets(plan, station, out_dir, lang=lang))
+        written.append(write_kitchen_list(plan, station, out_dir, lang=lang))
+    written.append(write_workbook(plan, out_dir, lang=lang))
+    written.append(write_index(plan, out_dir, lang=lang))
+    return written

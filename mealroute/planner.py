@@ -1,0 +1,509 @@
+"""One station's day: from its workers and due clients to a checked plan.
+
+``plan_station`` is the whole path for one station: check each client against
+each worker (who *could* serve them at all, and if nobody can, why), build the
+routing problem, solve it, turn the solution into trips with times, and check
+every rule again on the result before it is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .clock import format_clock
+from .errors import SolverError
+from .model import (
+    CareLevel,
+    Client,
+    Dataset,
+    RejectedRow,
+    Route,
+    Station,
+    StationPlan,
+    Stop,
+    Trip,
+    Unserved,
+    Worker,
+)
+from .settings import Settings
+from .solver import RoutingProblem, SearchParams, Solution, Vehicle, solve
+from .travel import GeodesicTravel, Matrices
+
+# Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
+FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
+METAHEURISTIC = "GUIDED_LOCAL_SEARCH"
+MAX_TRIPS = 6  # per worker and day; more reload visits only slow the search down
+RUNAWAY_LIMIT_S = 600.0  # reproducible mode: the work limit decides, this only guards
+
+RAN_OUT = "the station's worker time or capacity ran out"
+
+
+@dataclass(frozen=True)
+class StationDay:
+    """What one station has to plan on one date."""
+
+    station: Station
+    workers: tuple[Worker, ...]
+    clients: tuple[Client, ...]  # due on the date
+    rejected: tuple[RejectedRow, ...] = ()
+
+
+def station_days(
+    dataset: Dataset, date: dt.date, *, only: Sequence[str] | None = None
+) -> tuple[list[StationDay], list[StationPlan]]:
+    """Split a dataset into station days.
+
+    Returns the station days to plan and, already finished, one failed
+    :class:`StationPlan` per station id that rejected client rows name but the
+    stations table does not have (so those clients are still reported).
+    """
+    wanted = set(only) if only else None
+    stations = {s.station_id: s for s in dataset.stations}
+    days = [
+        StationDay(
+            station=station,
+            workers=tuple(w for w in dataset.workers if w.station_id == station.station_id),
+            clients=tuple(
+                c for c in dataset.clients if c.station_id == station.station_id and c.is_due(date)
+            ),
+            rejected=tuple(r for r in dataset.rejected if r.station_id == station.station_id),
+        )
+        for station in dataset.stations
+        if wanted is None or station.station_id in wanted
+    ]
+    orphans: dict[str, list[RejectedRow]] = {}
+    for row in dataset.rejected:
+        if row.station_id not in stations and (wanted is None or row.station_id in wanted):
+            orphans.setdefault(row.station_id, []).append(row)
+    failed = [
+        StationPlan(
+            station_id=station_id or "?",
+            name="",
+            lat=None,
+            lon=None,
+            routes=(),
+            unserved=tuple(_rejected_unserved(row) for row in rows),
+            error=f"station {station_id!r} is not in the stations table (or its row is invalid)",
+        )
+        for station_id, rows in orphans.items()
+    ]
+    return days, failed
+
+
+def _rejected_unserved(row: RejectedRow) -> Unserved:
+    return Unserved(client_id=row.client_id, name=row.name, reason=row.reason)
+
+
+def _unserved(client: Client, reason: str) -> Unserved:
+    return Unserved(
+        client_id=client.client_id,
+        name=client.name,
+        reason=reason,
+        care_level=client.care_level,
+        lat=client.lat,
+        lon=client.lon,
+        address=client.address,
+        phone=client.phone,
+    )
+
+
+def failed_station(day: StationDay, error: str, settings: Settings) -> StationPlan:
+    """The plan of a station that could not be planned: everyone unserved, saying why."""
+    reason = f"station could not be planned: {error}"
+    return _station_plan(
+        day,
+        settings,
+        routes=(),
+        unserved=tuple(_unserved(c, reason) for c in day.clients),
+        error=error,
+    )
+
+
+def _station_plan(
+    day: StationDay,
+    settings: Settings,
+    *,
+    routes: tuple[Route, ...],
+    unserved: tuple[Unserved, ...],
+    error: str | None = None,
+    solver: dict[str, object] | None = None,
+) -> StationPlan:
+    station = day.station
+    return StationPlan(
+        station_id=station.station_id,
+        name=station.name,
+        lat=station.lat,
+        lon=station.lon,
+        address=station.address,
+        phone=station.phone,
+        routes=routes,
+        unserved=tuple(_rejected_unserved(r) for r in day.rejected) + unserved,
+        workers=len(day.workers),
+        meals_ready=_meals_ready(station, settings),
+        error=error,
+        solver=solver or {},
+    )
+
+
+def _meals_ready(station: Station, settings: Settings) -> int:
+    return settings.meals_ready if station.meals_ready is None else station.meals_ready
+
+
+# ------------------------------------------------------------------ the rules
+@dataclass(frozen=True)
+class _Rules:
+    """The per-client numbers every rule is checked with."""
+
+    ready: int
+    windows: tuple[tuple[int, int], ...]  # effective: also food safety after meals_ready
+    service: tuple[int, ...]
+    max_age: int
+    reload: int
+
+    @classmethod
+    def build(cls, day: StationDay, settings: Settings) -> _Rules:
+        ready = _meals_ready(day.station, settings)
+        latest = ready + round(settings.max_min_after_ready * 60)
+        windows = []
+        service = []
+        for c in day.clients:
+            start = settings.lunch_window[0] if c.window_start is None else c.window_start
+            end = settings.lunch_window[1] if c.window_end is None else c.window_end
+            windows.append((start, min(end, latest)))
+            service.append(
+                settings.service_s(c.care_level)
+                if c.service_min is None
+                else round(c.service_min * 60)
+            )
+        return cls(
+            ready=ready,
+            windows=tuple(windows),
+            service=tuple(service),
+            max_age=round(settings.max_min_after_departure * 60),
+            reload=round(settings.reload_min * 60),
+        )
+
+
+def _window_text(client: Client, settings: Settings) -> str:
+    start = settings.lunch_window[0] if client.window_start is None else client.window_start
+    end = settings.lunch_window[1] if client.window_end is None else client.window_end
+    return f"{format_clock(start)}–{format_clock(end)}"
+
+
+def _why_not(
+    i: int, client: Client, worker: Worker, rules: _Rules, matrices: Matrices, settings: Settings
+) -> str | None:
+    """Why ``worker`` alone could never serve client ``i`` (``None``: they could)."""
+    node = i + 1
+    missing = client.skills - worker.skills
+    if missing:
+        return f"no worker with skill {', '.join(f'`{s}`' for s in sorted(missing))}"
+    if client.meals > worker.capacity:
+        return f"needs {client.meals} meals; a trip carries at most {worker.capacity}"
+    travel = int(matrices.travel_s[worker.mode][0, node])
+    window_start, window_end = rules.windows[i]
+    if travel > rules.max_age:
+        return (
+            f"{travel / 60:.0f} min from the station by {worker.mode}; meals must be served "
+            f"within {rules.max_age // 60} min of leaving"
+        )
+    if window_start > window_end:
+        return (
+            f"window {_window_text(client, settings)} starts after the food-safety limit "
+            f"{format_clock(window_end)} (meals ready {format_clock(rules.ready)} + "
+            f"{settings.max_min_after_ready:g} min)"
+        )
+    arrival = max(rules.ready, worker.shift_start) + travel
+    if arrival > window_end:
+        limit = "" if window_end == _raw_end(client, settings) else " (food-safety limit)"
+        return (
+            f"window {_window_text(client, settings)}{limit} cannot be reached: "
+            f"earliest arrival {format_clock(arrival)}"
+        )
+    back = (
+        max(arrival, window_start) + rules.service[i] + int(matrices.travel_s[worker.mode][node, 0])
+    )
+    if back > worker.shift_end:
+        return (
+            f"cannot be back at the station by shift end {format_clock(worker.shift_end)} "
+            f"(earliest back {format_clock(back)})"
+        )
+    return None
+
+
+def _raw_end(client: Client, settings: Settings) -> int:
+    return settings.lunch_window[1] if client.window_end is None else client.window_end
+
+
+def _drop_penalties(clients: Sequence[Client], workers: Sequence[Worker]) -> dict[CareLevel, int]:
+    """Penalties that make the objective lexicographic.
+
+    Leaving out one client of a level costs more than all travel there can be plus
+    leaving out every client of the lower levels, so disabled clients are the last
+    to be left out, then semi-disabled; among equal service, travel decides.
+    """
+    bound = sum(max(1, w.shift_end - w.shift_start) for w in workers) + 1
+    count = {level: sum(1 for c in clients if c.care_level == level) for level in CareLevel}
+    other = bound
+    semi = count[CareLevel.OTHER] * other + bound
+    disabled = count[CareLevel.SEMI_DISABLED] * semi + count[CareLevel.OTHER] * other + bound
+    return {CareLevel.OTHER: other, CareLevel.SEMI_DISABLED: semi, CareLevel.DISABLED: disabled}
+
+
+# ------------------------------------------------------------------ planning
+def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
+    """Plan one station's day.
+
+    Every due client of the station ends up on exactly one trip or in
+    ``unserved`` with a reason from a real check.
+
+    Raises
+    ------
+    SolverError
+        If the solver fails or its result breaks a rule (a bug; the caller reports
+        the station as failed).
+    """
+    del date  # the day is already filtered to the date; kept for a uniform signature
+    clients = day.clients
+    if not clients:
+        return _station_plan(day, settings, routes=(), unserved=())
+    if not day.workers:
+        reason = f"station {day.station.station_id} has no workers"
+        return _station_plan(
+            day, settings, routes=(), unserved=tuple(_unserved(c, reason) for c in clients)
+        )
+    rules = _Rules.build(day, settings)
+    workers = day.workers
+    points = [(day.station.lat, day.station.lon)] + [(c.lat, c.lon) for c in clients]
+    matrices = GeodesicTravel.from_settings(settings).matrices(points, {w.mode for w in workers})
+
+    allowed: list[frozenset[int]] = []
+    reasons: dict[int, str] = {}
+    for i, client in enumerate(clients):
+        why = {v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)}
+        ok = frozenset(v for v, reason in why.items() if reason is None)
+        allowed.append(ok)
+        if not ok:
+            reasons[i] = _best_reason(why, client, workers)
+
+    # Only clients some worker could serve go to the solver (the others have a reason).
+    candidates = [i for i in range(len(clients)) if allowed[i]]
+    solution = None
+    routes: tuple[Route, ...] = ()
+    if candidates:
+        problem = _routing_problem(
+            day, rules, matrices, candidates, [allowed[i] for i in candidates]
+        )
+        solution = solve(problem, search_params(settings))
+        routes = _routes(day, rules, matrices, solution, candidates)
+        _check(day, rules, routes)
+    served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
+    unserved = tuple(
+        _unserved(client, reasons.get(i, RAN_OUT))
+        for i, client in enumerate(clients)
+        if client.client_id not in served
+    )
+    return _station_plan(
+        day,
+        settings,
+        routes=routes,
+        unserved=unserved,
+        solver={}
+        if solution is None
+        else {
+            "first_solution": FIRST_SOLUTION,
+            "metaheuristic": METAHEURISTIC,
+            "status": solution.status,
+            "objective": solution.objective,
+            "seconds": round(solution.seconds, 3),
+        },
+    )
+
+
+def _routing_problem(
+    day: StationDay,
+    rules: _Rules,
+    matrices: Matrices,
+    candidates: Sequence[int],
+    allowed: Sequence[frozenset[int]],
+) -> RoutingProblem:
+    """The solver's view of the station: node 0 the station, node k client candidates[k-1]."""
+    workers = day.workers
+    chosen = [day.clients[i] for i in candidates]
+    nodes = np.ix_([0, *(i + 1 for i in candidates)], [0, *(i + 1 for i in candidates)])
+    modes = sorted({w.mode for w in workers})
+    profile = {mode: p for p, mode in enumerate(modes)}
+    penalty = _drop_penalties(chosen, workers)
+    # Trips are limited by capacity but also by windows and the food rule, so a
+    # worker may need more trips than meals / capacity: allow one per client.
+    vehicles = tuple(
+        Vehicle(
+            profile=profile[w.mode],
+            capacity=w.capacity,
+            earliest_start=min(max(rules.ready, w.shift_start), w.shift_end),
+            latest_end=w.shift_end,
+            max_trips=max(1, min(MAX_TRIPS, sum(1 for ok in allowed if v in ok))),
+        )
+        for v, w in enumerate(workers)
+    )
+    return RoutingProblem(
+        distance=matrices.distance_m[nodes],
+        travel=tuple(matrices.travel_s[mode][nodes] for mode in modes),
+        service=(0, *(rules.service[i] for i in candidates)),
+        windows=((0, 0), *(rules.windows[i] for i in candidates)),
+        demand=(0, *(c.meals for c in chosen)),
+        drop_penalty=(None, *(penalty[c.care_level] for c in chosen)),
+        allowed=(None, *allowed),
+        vehicles=vehicles,
+        reload_s=rules.reload,
+        max_age_s=rules.max_age,
+        objective="time",
+    )
+
+
+def search_params(settings: Settings) -> SearchParams:
+    """The search the planner runs: bounded by time, or by work when reproducible."""
+    if settings.reproducible:
+        return SearchParams(
+            time_limit_s=RUNAWAY_LIMIT_S,
+            first_solution=FIRST_SOLUTION,
+            metaheuristic=METAHEURISTIC,
+            solution_limit=settings.work_limit,
+        )
+    return SearchParams(
+        time_limit_s=settings.time_limit_s,
+        first_solution=FIRST_SOLUTION,
+        metaheuristic=METAHEURISTIC,
+    )
+
+
+def _best_reason(why: dict[int, str | None], client: Client, workers: Sequence[Worker]) -> str:
+    """The one reason to show when no worker can serve a client.
+
+    A missing skill is the reason only when no worker has all the skills needed;
+    otherwise the reason of the closest skilled worker is more useful (timing
+    reasons first; among those, the earliest arrival sorts first).
+    """
+    skilled = [why[v] or "" for v, w in enumerate(workers) if client.skills <= w.skills]
+    if not skilled:
+        return _missing_skills(client, workers)
+    return min(skilled, key=_rank)
+
+
+def _missing_skills(client: Client, workers: Sequence[Worker]) -> str:
+    have: frozenset[str] = frozenset().union(*(w.skills for w in workers))
+    missing = sorted(client.skills - have)
+    if missing:
+        return f"no worker with skill {', '.join(f'`{s}`' for s in missing)}"
+    return f"no worker with all of the skills {', '.join(f'`{s}`' for s in sorted(client.skills))}"
+
+
+def _rank(reason: str | None) -> tuple[int, str]:
+    # Prefer timing reasons (they carry the earliest arrival) over capacity ones.
+    order = ("window", "cannot be back", "min from", "needs")
+    text = reason or ""
+    return next((k for k, word in enumerate(order) if word in text), len(order)), text
+
+
+def _routes(
+    day: StationDay,
+    rules: _Rules,
+    matrices: Matrices,
+    solution: Solution,
+    candidates: Sequence[int],
+) -> tuple[Route, ...]:
+    """Trips with times: each trip leaves at the solver's departure and every stop
+    starts as early as its window allows."""
+    routes = []
+    for v, worker in enumerate(day.workers):
+        if not solution.trips[v]:
+            continue
+        travel = matrices.travel_s[worker.mode]
+        distance = matrices.distance_m
+        trips = []
+        for solved in solution.trips[v]:
+            clock = solved.depart
+            previous = 0
+            stops = []
+            for visit in solved.visits:
+                i = candidates[visit - 1]
+                node = i + 1  # in the station's full matrices
+                client = day.clients[i]
+                arrive = clock + int(travel[previous, node])
+                start = max(arrive, rules.windows[i][0])
+                clock = start + rules.service[i]
+                stops.append(
+                    Stop(
+                        client_id=client.client_id,
+                        name=client.name,
+                        lat=client.lat,
+                        lon=client.lon,
+                        arrive=arrive,
+                        start=start,
+                        depart=clock,
+                        travel_s=int(travel[previous, node]),
+                        distance_m=int(distance[previous, node]),
+                        meals=client.meals,
+                        diet=client.diet,
+                        care_level=client.care_level,
+                        window=rules.windows[i],
+                        address=client.address,
+                        phone=client.phone,
+                        notes=client.notes,
+                        skills=client.skills,
+                    )
+                )
+                previous = node
+            trips.append(
+                Trip(
+                    depart=solved.depart,
+                    return_=clock + int(travel[previous, 0]),
+                    stops=tuple(stops),
+                    return_travel_s=int(travel[previous, 0]),
+                    return_distance_m=int(distance[previous, 0]),
+                )
+            )
+        routes.append(
+            Route(
+                worker_id=worker.worker_id,
+                name=worker.name,
+                mode=worker.mode,
+                capacity=worker.capacity,
+                trips=tuple(trips),
+                phone=worker.phone,
+            )
+        )
+    return tuple(routes)
+
+
+def _check(day: StationDay, rules: _Rules, routes: Sequence[Route]) -> None:
+    """Every rule again, on the finished routes: a safety net against model bugs."""
+    workers = {w.worker_id: w for w in day.workers}
+    clients = {c.client_id: c for c in day.clients}
+    problems = []
+    for route in routes:
+        worker = workers[route.worker_id]
+        not_before = max(rules.ready, worker.shift_start)
+        for k, trip in enumerate(route.trips, start=1):
+            where = f"worker {route.worker_id} trip {k}"
+            if trip.depart < not_before:
+                problems.append(f"{where} leaves at {format_clock(trip.depart)}, too early")
+            if trip.meals > worker.capacity:
+                problems.append(f"{where} carries {trip.meals} > {worker.capacity} meals")
+            for stop in trip.stops:
+                client = clients[stop.client_id]
+                if not stop.window[0] <= stop.start <= stop.window[1]:
+                    problems.append(f"{where}: service start outside the window")
+                if stop.start - trip.depart > rules.max_age:
+                    problems.append(f"{where}: a meal is served too long after leaving")
+                if not client.skills <= worker.skills:
+                    problems.append(f"{where}: worker lacks a skill the client needs")
+            not_before = trip.return_ + rules.reload
+        if route.trips and route.trips[-1].return_ > worker.shift_end:
+            problems.append(f"worker {route.worker_id} is back after shift end")
+    if problems:
+        raise SolverError("the solver's plan breaks a rule: " + "; ".join(problems))

@@ -1,0 +1,462 @@
+"""The routing solver: a vehicle routing problem with time windows in, routes out.
+
+This module knows OR-Tools and nothing about files, stations or spreadsheets. The
+planner (``planner.py``) builds a :class:`RoutingProblem` from a station's day; the
+Solomon benchmark builds one from a benchmark instance. Both are solved by
+:func:`solve`.
+
+Model (see ``shared/notes/ortools-findings.md`` for why):
+
+- node 0 is the depot; nodes ``1..n`` are visits;
+- one OR-Tools vehicle per worker. A worker who may make several trips gets
+  optional "back to the depot" nodes of their own (the pattern of OR-Tools'
+  ``cvrp_reload`` sample): the load resets there and ``reload_s`` is spent;
+- the ``Time`` dimension holds the service start at every visit (arriving early
+  means waiting, which is the slack);
+- the ``Age`` dimension holds the time since the current trip left the depot. It
+  restarts at every departure (a negative transit out of the depot, cancelled by a
+  slack tied to the cumul) and waits exactly as ``Time`` does (slacks tied), so the
+  food-safety limit on it is exact;
+- every visit is optional with a drop penalty, so a solution always exists and the
+  penalties decide who is left out first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from .errors import SolverError
+
+HORIZON = 2 * 24 * 3600  # time values are seconds since midnight; room for slack arithmetic
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """One worker (or benchmark vehicle).
+
+    Parameters
+    ----------
+    profile
+        Index into :attr:`RoutingProblem.travel` (the travel-time matrix of this
+        vehicle's mode).
+    capacity
+        Demand one trip can carry.
+    earliest_start, latest_end
+        The first departure from the depot is not before ``earliest_start``; the
+        vehicle is back at the depot by ``latest_end``.
+    max_trips
+        How many times the vehicle may leave the depot (1: a classic single route).
+    """
+
+    profile: int
+    capacity: int
+    earliest_start: int
+    latest_end: int
+    max_trips: int = 1
+
+    def __post_init__(self) -> None:
+        if self.capacity < 1:
+            raise ValueError(f"Vehicle: `capacity` must be >= 1, got {self.capacity!r}")
+        if self.max_trips < 1:
+            raise ValueError(f"Vehicle: `max_trips` must be >= 1, got {self.max_trips!r}")
+        if self.earliest_start > self.latest_end:
+            raise ValueError(
+                f"Vehicle: `earliest_start` {self.earliest_start!r} is after "
+                f"`latest_end` {self.latest_end!r}"
+            )
+
+
+@dataclass(frozen=True)
+class RoutingProblem:
+    """A VRP with time windows, capacities, multiple trips and optional visits.
+
+    All per-node sequences have one entry per node, the depot (node 0) included;
+    the depot's entries are ignored except in ``distance`` and ``travel``.
+
+    Parameters
+    ----------
+    distance
+        ``(n+1, n+1)`` whole-number distances, used when ``objective`` is
+        ``"distance"`` and for reporting.
+    travel
+        One ``(n+1, n+1)`` whole-number travel-time matrix per vehicle profile.
+    service
+        Time spent at each visit.
+    windows
+        ``(earliest, latest)`` service start of each visit.
+    demand
+        Load of each visit.
+    drop_penalty
+        Cost of leaving a visit out; ``None`` makes it mandatory.
+    allowed
+        Per visit, the set of vehicles that may serve it (``None``: any).
+    reload_s
+        Time spent at the depot between two trips.
+    max_age_s
+        Latest service start after the trip left the depot (``None``: no limit).
+    objective
+        ``"time"``: minimise total travel time; ``"distance"``: total distance.
+    vehicle_fixed_cost
+        Added to the objective for each vehicle that is used.
+    """
+
+    distance: np.ndarray
+    travel: tuple[np.ndarray, ...]
+    service: tuple[int, ...]
+    windows: tuple[tuple[int, int], ...]
+    demand: tuple[int, ...]
+    drop_penalty: tuple[int | None, ...]
+    vehicles: tuple[Vehicle, ...]
+    allowed: tuple[frozenset[int] | None, ...] = ()
+    reload_s: int = 0
+    max_age_s: int | None = None
+    objective: str = "time"
+    vehicle_fixed_cost: int = 0
+
+    def __post_init__(self) -> None:
+        n = self.distance.shape[0]
+        if self.distance.shape != (n, n):
+            raise ValueError(
+                f"RoutingProblem: `distance` must be square, got {self.distance.shape}"
+            )
+        for name in ("service", "windows", "demand", "drop_penalty"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(
+                    f"RoutingProblem: `{name}` has {len(getattr(self, name))} entries, "
+                    f"expected {n} (one per node, depot included)"
+                )
+        if self.allowed and len(self.allowed) != n:
+            raise ValueError(
+                f"RoutingProblem: `allowed` has {len(self.allowed)} entries, expected {n}"
+            )
+        for vehicle in self.vehicles:
+            if not 0 <= vehicle.profile < len(self.travel):
+                raise ValueError(f"RoutingProblem: vehicle profile {vehicle.profile} has no matrix")
+        if self.objective not in ("time", "distance"):
+            raise ValueError(
+                f"RoutingProblem: `objective` must be 'time' or 'distance', got {self.objective!r}"
+            )
+
+    @property
+    def num_visits(self) -> int:
+        return self.distance.shape[0] - 1
+
+
+FIRST_SOLUTION = {
+    name: getattr(routing_enums_pb2.FirstSolutionStrategy, name)
+    for name in (
+        "AUTOMATIC",
+        "PATH_CHEAPEST_ARC",
+        "PARALLEL_CHEAPEST_INSERTION",
+        "LOCAL_CHEAPEST_INSERTION",
+        "SEQUENTIAL_CHEAPEST_INSERTION",
+        "SAVINGS",
+        "CHRISTOFIDES",
+        "GLOBAL_CHEAPEST_ARC",
+        "LOCAL_CHEAPEST_ARC",
+        "FIRST_UNBOUND_MIN_VALUE",
+    )
+}
+METAHEURISTIC = {
+    name: getattr(routing_enums_pb2.LocalSearchMetaheuristic, name)
+    for name in (
+        "AUTOMATIC",
+        "GREEDY_DESCENT",
+        "GUIDED_LOCAL_SEARCH",
+        "SIMULATED_ANNEALING",
+        "TABU_SEARCH",
+        "GENERIC_TABU_SEARCH",
+    )
+}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """How long and how to search.
+
+    ``solution_limit`` bounds the search by work instead of time: with it set the
+    search stops after that many solutions and the result is the same on any
+    machine (the time limit then only guards against a runaway search and should
+    be generous).
+    """
+
+    time_limit_s: float = 5.0
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    solution_limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.first_solution not in FIRST_SOLUTION:
+            raise ValueError(
+                f"SearchParams: unknown `first_solution` {self.first_solution!r}; "
+                f"expected one of {', '.join(FIRST_SOLUTION)}"
+            )
+        if self.metaheuristic not in METAHEURISTIC:
+            raise ValueError(
+                f"SearchParams: unknown `metaheuristic` {self.metaheuristic!r}; "
+                f"expected one of {', '.join(METAHEURISTIC)}"
+            )
+        if not self.time_limit_s > 0:
+            raise ValueError(f"SearchParams: `time_limit_s` must be > 0, got {self.time_limit_s!r}")
+
+
+@dataclass(frozen=True)
+class SolvedTrip:
+    """One departure from the depot: the visits in order, with the solver's times."""
+
+    depart: int
+    visits: tuple[int, ...]  # node numbers
+    starts: tuple[int, ...]  # service start at each visit
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The result of :func:`solve`."""
+
+    trips: tuple[tuple[SolvedTrip, ...], ...]  # per vehicle; empty trips left out
+    dropped: tuple[int, ...]
+    objective: int
+    status: str
+    seconds: float
+    stats: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def vehicles_used(self) -> int:
+        return sum(1 for trips in self.trips if trips)
+
+    def cost(self, matrix: np.ndarray) -> int:
+        """Total of ``matrix`` over every leg, returns to the depot included."""
+        total = 0
+        for trips in self.trips:
+            for trip in trips:
+                path = (0, *trip.visits, 0)
+                total += int(sum(matrix[a, b] for a, b in itertools.pairwise(path)))
+        return total
+
+
+def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
+    """Solve ``problem`` with OR-Tools.
+
+    Raises
+    ------
+    SolverError
+        When OR-Tools returns no solution at all (cannot happen when every visit is
+        optional, which the planner ensures).
+    """
+    model = _Model(problem)
+    started = time.perf_counter()
+    assignment = model.routing.SolveWithParameters(_search_parameters(params))
+    seconds = time.perf_counter() - started
+    status = _status_name(model.routing.status())
+    if assignment is None:
+        raise SolverError(f"OR-Tools found no solution (status {status})")
+    return model.extract(assignment, status=status, seconds=seconds)
+
+
+def _search_parameters(params: SearchParams) -> pywrapcp.DefaultRoutingSearchParameters:
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = FIRST_SOLUTION[params.first_solution]
+    search.local_search_metaheuristic = METAHEURISTIC[params.metaheuristic]
+    seconds = math.floor(params.time_limit_s)
+    search.time_limit.seconds = seconds
+    search.time_limit.nanos = round((params.time_limit_s - seconds) * 1e9)
+    if params.solution_limit is not None:
+        search.solution_limit = params.solution_limit
+    search.log_search = False
+    return search
+
+
+def _status_name(code: int) -> str:
+    try:
+        name = routing_enums_pb2.RoutingSearchStatus.Value.Name(code)
+    except ValueError:
+        return str(code)
+    return str(name).removeprefix("ROUTING_")
+
+
+class _Model:
+    """The OR-Tools model of one :class:`RoutingProblem` (built in ``__init__``)."""
+
+    def __init__(self, problem: RoutingProblem) -> None:
+        self.problem = problem
+        n_nodes = problem.num_visits + 1
+        # Reload nodes: copies of the depot, each owned by one vehicle.
+        self.reload_owner: dict[int, int] = {}
+        node = n_nodes
+        for v, vehicle in enumerate(problem.vehicles):
+            for _ in range(vehicle.max_trips - 1):
+                self.reload_owner[node] = v
+                node += 1
+        self.num_nodes = node
+        # base[i]: the original node a (possibly copied) node stands for
+        self.base = [i if i < n_nodes else 0 for i in range(self.num_nodes)]
+        num_vehicles = len(problem.vehicles)
+        self.manager = pywrapcp.RoutingIndexManager(self.num_nodes, num_vehicles, 0)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self._costs()
+        self._load()
+        self._time()
+        self._optional_visits()
+
+    # ------------------------------------------------------------ matrices
+    def _expand(self, matrix: np.ndarray, *, extra: np.ndarray | None = None) -> list[list[int]]:
+        """``matrix`` over all nodes (depot copies included), plus ``extra`` per origin."""
+        base = np.asarray(self.base)
+        full = np.asarray(matrix, dtype=np.int64)[np.ix_(base, base)]
+        if extra is not None:
+            full = full + extra[:, None]
+        return full.tolist()
+
+    def _costs(self) -> None:
+        problem = self.problem
+        routing = self.routing
+        if problem.objective == "distance":
+            index = routing.RegisterTransitMatrix(self._expand(problem.distance))
+            routing.SetArcCostEvaluatorOfAllVehicles(index)
+        else:
+            by_profile = {
+                p: routing.RegisterTransitMatrix(self._expand(matrix))
+                for p, matrix in enumerate(problem.travel)
+            }
+            for v, vehicle in enumerate(problem.vehicles):
+                routing.SetArcCostEvaluatorOfVehicle(by_profile[vehicle.profile], v)
+        if problem.vehicle_fixed_cost:
+            routing.SetFixedCostOfAllVehicles(problem.vehicle_fixed_cost)
+
+    def _load(self) -> None:
+        problem = self.problem
+        demand = [problem.demand[b] if i == b else 0 for i, b in enumerate(self.base)]
+        demand[0] = 0
+        for node, v in self.reload_owner.items():
+            demand[node] = -problem.vehicles[v].capacity
+        callback = self.routing.RegisterUnaryTransitVector(demand)
+        capacities = [vehicle.capacity for vehicle in problem.vehicles]
+        self.routing.AddDimensionWithVehicleCapacity(
+            callback, max(capacities), capacities, True, "Load"
+        )
+        load = self.routing.GetDimensionOrDie("Load")
+        for node in range(1, problem.num_visits + 1):
+            load.SlackVar(self.manager.NodeToIndex(node)).SetValue(0)
+
+    def _time(self) -> None:
+        problem = self.problem
+        routing, manager = self.routing, self.manager
+        service = np.array(
+            [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)], dtype=np.int64
+        )
+        service[0] = 0
+        for node in self.reload_owner:
+            service[node] = problem.reload_s
+        transit = {
+            p: routing.RegisterTransitMatrix(self._expand(matrix, extra=service))
+            for p, matrix in enumerate(problem.travel)
+        }
+        per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
+        routing.AddDimensionWithVehicleTransits(per_vehicle, HORIZON, HORIZON, False, "Time")
+        time_dim = routing.GetDimensionOrDie("Time")
+        for node in range(1, problem.num_visits + 1):
+            start, end = problem.windows[node]
+            time_dim.CumulVar(manager.NodeToIndex(node)).SetRange(start, end)
+        for v, vehicle in enumerate(problem.vehicles):
+            time_dim.CumulVar(routing.Start(v)).SetRange(vehicle.earliest_start, vehicle.latest_end)
+            time_dim.CumulVar(routing.End(v)).SetRange(vehicle.earliest_start, vehicle.latest_end)
+            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+        for node, v in self.reload_owner.items():
+            time_dim.CumulVar(manager.NodeToIndex(node)).SetRange(
+                problem.vehicles[v].earliest_start, problem.vehicles[v].latest_end
+            )
+        self.time_dim = time_dim
+        if problem.max_age_s is not None:
+            self._age(service, time_dim)
+
+    def _age(self, service: np.ndarray, time_dim: pywrapcp.RoutingDimension) -> None:
+        """Time since the current trip left the depot, exact under waiting."""
+        problem = self.problem
+        routing, manager, solver = self.routing, self.manager, self.routing.solver()
+        depotlike = np.zeros(self.num_nodes, dtype=bool)
+        depotlike[0] = True
+        depotlike[list(self.reload_owner)] = True
+        # Out of the depot (or a reload node): travel only, minus HORIZON; out of a
+        # visit: exactly the Time transit.
+        offset = np.where(depotlike, -HORIZON, service)
+        transit = {
+            p: routing.RegisterTransitMatrix(self._expand(matrix, extra=offset))
+            for p, matrix in enumerate(problem.travel)
+        }
+        per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
+        routing.AddDimensionWithVehicleTransits(per_vehicle, HORIZON, 2 * HORIZON, False, "Age")
+        age = routing.GetDimensionOrDie("Age")
+        for v in range(len(problem.vehicles)):
+            start = routing.Start(v)
+            age.CumulVar(start).SetValue(0)
+            age.SlackVar(start).SetValue(HORIZON)
+        for node in self.reload_owner:
+            index = manager.NodeToIndex(node)
+            solver.Add(age.SlackVar(index) + age.CumulVar(index) == HORIZON)
+        for node in range(1, problem.num_visits + 1):
+            index = manager.NodeToIndex(node)
+            age.CumulVar(index).SetRange(0, problem.max_age_s)
+            solver.Add(age.SlackVar(index) == time_dim.SlackVar(index))
+
+    def _optional_visits(self) -> None:
+        problem = self.problem
+        routing, manager = self.routing, self.manager
+        every = list(range(len(problem.vehicles)))
+        for node in range(1, problem.num_visits + 1):
+            index = manager.NodeToIndex(node)
+            penalty = problem.drop_penalty[node]
+            if penalty is not None:
+                routing.AddDisjunction([index], int(penalty))
+            allowed = problem.allowed[node] if problem.allowed else None
+            if allowed is not None:
+                # SetAllowedVehiclesForIndex raises TypeError in the 9.15 binding.
+                forbidden = [v for v in every if v not in allowed]
+                if forbidden:
+                    routing.VehicleVar(index).RemoveValues(forbidden)
+        for node, owner in self.reload_owner.items():
+            index = manager.NodeToIndex(node)
+            routing.AddDisjunction([index], 0)
+            routing.VehicleVar(index).RemoveValues([v for v in every if v != owner])
+
+    # ------------------------------------------------------------ solution
+    def extract(self, assignment: pywrapcp.Assignment, *, status: str, seconds: float) -> Solution:
+        problem = self.problem
+        routing, manager = self.routing, self.manager
+        served: set[int] = set()
+        all_trips = []
+        for v, vehicle in enumerate(problem.vehicles):
+            matrix = problem.travel[vehicle.profile]
+            trips: list[SolvedTrip] = []
+            visits: list[int] = []
+            starts: list[int] = []
+            index = routing.Start(v)
+            while True:
+                index = assignment.Value(routing.NextVar(index))
+                node = manager.IndexToNode(index)
+                if routing.IsEnd(index) or node in self.reload_owner:
+                    if visits:
+                        depart = starts[0] - int(matrix[0, visits[0]])
+                        trips.append(SolvedTrip(depart, tuple(visits), tuple(starts)))
+                    visits, starts = [], []
+                    if routing.IsEnd(index):
+                        break
+                    continue
+                visits.append(node)
+                starts.append(assignment.Value(self.time_dim.CumulVar(index)))
+                served.add(node)
+            all_trips.append(tuple(trips))
+        dropped = tuple(n for n in range(1, problem.num_visits + 1) if n not in served)
+        return Solution(
+            trips=tuple(all_trips),
+            dropped=dropped,
+            objective=assignment.ObjectiveValue(),
+            status=status,
+            seconds=seconds,
+            stats={"nodes": self.num_nodes, "reload_nodes": len(self.reload_owner)},
+        )

@@ -1,0 +1,143 @@
+"""Shared test helpers: small data folders written as a coordinator would, and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mealroute.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "jinan"
+
+
+def shared_dir() -> Path | None:
+    """``../shared`` beside the checkout (read-only reference data), if present."""
+    for candidate in (REPO.parent / "shared", REPO.parent.parent / "shared"):
+        if (candidate / "benchmarks").is_dir():
+            return candidate
+    return None
+
+
+def write_table(path: Path, rows: Sequence[dict[str, Any]], *, encoding: str = "utf-8") -> Path:
+    """Write ``rows`` as a CSV file with the union of their keys as the header."""
+    header: list[str] = []
+    for row in rows:
+        header += [key for key in row if key not in header]
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_data_dir(
+    folder: Path,
+    *,
+    stations: Sequence[dict[str, Any]],
+    workers: Sequence[dict[str, Any]],
+    clients: Sequence[dict[str, Any]],
+) -> Path:
+    """A data folder with stations.csv, workers.csv and clients.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_table(folder / "stations.csv", stations)
+    write_table(folder / "workers.csv", workers)
+    write_table(folder / "clients.csv", clients)
+    return folder
+
+
+def run(*args: str) -> Any:
+    """Run the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def read_plan(folder: Path) -> dict[str, Any]:
+    return dict(json.loads((folder / "plan.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def tiny_station() -> dict[str, list[dict[str, Any]]]:
+    """One station in Jinan with two workers and five clients a few hundred metres away."""
+    return {
+        "stations": [
+            {"station_id": "S1", "name": "泉城路街道社工站", "lat": 36.6650, "lon": 117.0200}
+        ],
+        "workers": [
+            {
+                "worker_id": "W1",
+                "name": "李娜",
+                "station_id": "S1",
+                "mode": "ebike",
+                "capacity": 4,
+                "shift_start": "09:00",
+                "shift_end": "14:00",
+                "skills": "female",
+            },
+            {
+                "worker_id": "W2",
+                "name": "王强",
+                "station_id": "S1",
+                "mode": "walk",
+                "capacity": 3,
+                "shift_start": "10:00",
+                "shift_end": "13:30",
+                "skills": "",
+            },
+        ],
+        "clients": [
+            {
+                "client_id": "C1",
+                "name": "张桂兰",
+                "station_id": "S1",
+                "lat": 36.6680,
+                "lon": 117.0230,
+                "care_level": "disabled",
+                "diet": "soft",
+                "skills": "female",
+            },
+            {
+                "client_id": "C2",
+                "name": "刘建国",
+                "station_id": "S1",
+                "lat": 36.6630,
+                "lon": 117.0250,
+                "care_level": "semi-disabled",
+                "meals": 2,
+            },
+            {
+                "client_id": "C3",
+                "name": "马秀英",
+                "station_id": "S1",
+                "lat": 36.6690,
+                "lon": 117.0170,
+                "care_level": "other",
+                "diet": "halal",
+                "window_start": "11:30",
+                "window_end": "12:00",
+            },
+            {
+                "client_id": "C4",
+                "name": "陈玉珍",
+                "station_id": "S1",
+                "lat": 36.6610,
+                "lon": 117.0180,
+                "care_level": "disabled",
+                "days": "mon,wed,fri",
+            },
+            {
+                "client_id": "C5",
+                "name": "赵德明",
+                "station_id": "S1",
+                "lat": 36.6700,
+                "lon": 117.0260,
+                "care_level": "semi-disabled",
+                "days": "weekdays",
+            },
+        ],
+    }
