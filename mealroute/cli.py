@@ -244,19 +244,26 @@ def validate(
 ) -> None:
     """Check the input files: every problem at once, with file, row, column and value."""
     from .load import dataset_from_dir, validate_dataset
+    from .settings import Settings
 
     day = _parse_date(date) if date else None
     if not data_dir.is_dir():
         raise _fail(f"{data_dir}: no such folder", EXIT_NOTHING)
+    try:
+        settings = Settings.for_data_dir(data_dir)
+    except MealrouteError as error:
+        raise _fail(str(error), EXIT_NOTHING) from None
     dataset = dataset_from_dir(data_dir)
-    issues = list(dataset.issues) + list(validate_dataset(dataset, date=day))
-    errors = [i for i in issues if i.severity == "error"]
-    for issue in errors + [i for i in issues if i.severity != "error"]:
-        out.print(str(issue), markup=False)
+    issues = list(dataset.issues) + list(validate_dataset(dataset, date=day, settings=settings))
+    by_severity = {s: [i for i in issues if i.severity == s] for s in ("error", "warning", "info")}
+    for severity in ("error", "warning", "info"):
+        for issue in by_severity[severity]:
+            out.print(str(issue), markup=False)
+    errors = by_severity["error"]
     out.print(
         f"{len(dataset.stations)} stations, {len(dataset.workers)} workers, "
         f"{len(dataset.clients)} clients; "
-        f"{len(errors)} errors, {len(issues) - len(errors)} warnings",
+        f"{len(errors)} errors, {len(by_severity['warning'])} warnings",
         markup=False,
     )
     raise typer.Exit(EXIT_NOTHING if errors else EXIT_OK)

@@ -32,17 +32,19 @@ class Table:
         return tuple(c.name for c in self.columns if c.required)
 
 
+_PHONE = ("电话", "联系电话", "手机", "手机号", "tel", "mobile")
+
 STATIONS = Table(
     "stations",
     ("站点", "站点表", "社工站"),
     (
-        Column("station_id", True, ("站点编号", "站点id", "站点代码"), "unique id"),
-        Column("name", True, ("站点名称", "名称", "站点"), "station name"),
+        Column("station_id", True, ("站点编号", "站点id", "站点代码", "编号", "id"), "unique id"),
+        Column("name", True, ("站点名称", "名称", "站点", "站名"), "station name"),
         Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
-        Column("lon", True, ("经度", "longitude", "lng"), "WGS-84 longitude, degrees"),
+        Column("lon", True, ("经度", "longitude", "lng", "long"), "WGS-84 longitude, degrees"),
         Column("address", False, ("地址", "站点地址"), "street address"),
         Column("meals_ready", False, ("出餐时间", "备餐完成时间"), "HH:MM lunch is boxed"),
-        Column("phone", False, ("电话", "联系电话", "手机"), "phone number"),
+        Column("phone", False, _PHONE, "phone number"),
     ),
 )
 
@@ -50,15 +52,17 @@ WORKERS = Table(
     "workers",
     ("社工", "社工表", "送餐员"),
     (
-        Column("worker_id", True, ("社工编号", "工号", "员工编号"), "unique id"),
-        Column("name", True, ("姓名", "社工姓名"), "name"),
+        Column("worker_id", True, ("社工编号", "工号", "员工编号", "编号", "id"), "unique id"),
+        Column("name", True, ("姓名", "社工姓名", "名字"), "name"),
         Column("station_id", True, ("所属站点", "站点编号"), "a station_id of stations"),
-        Column("mode", True, ("出行方式", "交通方式"), "walk, bike, ebike or car"),
-        Column("capacity", True, ("载餐量", "每趟份数"), "meals one trip can carry"),
+        Column("mode", True, ("出行方式", "交通方式", "交通工具"), "walk, bike, ebike or car"),
+        Column("capacity", True, ("载餐量", "每趟份数", "最大份数"), "meals one trip can carry"),
         Column("shift_start", True, ("上班时间",), "HH:MM"),
         Column("shift_end", True, ("下班时间",), "HH:MM"),
-        Column("skills", False, ("技能", "技能标签"), "';'-separated, e.g. female;wheelchair"),
-        Column("phone", False, ("电话", "联系电话", "手机"), "phone number"),
+        Column(
+            "skills", False, ("技能", "技能标签", "skill"), "';'-separated, e.g. female;wheelchair"
+        ),
+        Column("phone", False, _PHONE, "phone number"),
     ),
 )
 
@@ -66,22 +70,34 @@ CLIENTS = Table(
     "clients",
     ("客户", "老人", "客户表", "服务对象"),
     (
-        Column("client_id", True, ("客户编号", "老人编号"), "unique id"),
+        Column("client_id", True, ("客户编号", "老人编号", "编号", "id"), "unique id"),
         Column("name", True, ("姓名", "老人姓名", "客户姓名"), "name"),
         Column("station_id", True, ("所属站点", "站点编号"), "a station_id of stations"),
         Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
-        Column("lon", True, ("经度", "longitude", "lng"), "WGS-84 longitude, degrees"),
-        Column("care_level", True, ("失能等级", "护理等级"), "disabled, semi-disabled or other"),
-        Column("window_start", False, ("送餐时间起", "最早送达"), "HH:MM"),
-        Column("window_end", False, ("送餐时间止", "最晚送达"), "HH:MM"),
-        Column("meals", False, ("份数", "餐数"), "whole number, default 1"),
-        Column("diet", False, ("饮食", "饮食要求"), "regular, soft, low-salt, diabetic, halal"),
-        Column("service_min", False, ("服务时长",), "minutes at the door"),
-        Column("skills", False, ("技能要求",), "skills the worker must have"),
-        Column("days", False, ("服务日", "送餐日"), "daily, weekdays or e.g. mon,wed,fri"),
-        Column("address", False, ("地址", "住址"), "street address"),
-        Column("phone", False, ("电话", "联系电话", "手机"), "phone number"),
-        Column("notes", False, ("备注",), "free text for the worker"),
+        Column("lon", True, ("经度", "longitude", "lng", "long"), "WGS-84 longitude, degrees"),
+        Column(
+            "care_level",
+            True,
+            ("失能等级", "护理等级", "失能程度", "照护等级"),
+            "disabled, semi-disabled or other",
+        ),
+        Column("window_start", False, ("送餐时间起", "最早送达", "最早送餐时间"), "HH:MM"),
+        Column("window_end", False, ("送餐时间止", "最晚送达", "最晚送餐时间"), "HH:MM"),
+        Column("meals", False, ("份数", "餐数", "数量"), "whole number, default 1"),
+        Column(
+            "diet",
+            False,
+            ("饮食", "饮食要求", "饮食禁忌", "餐型"),
+            "regular, soft, low-salt, diabetic, halal",
+        ),
+        Column("service_min", False, ("服务时长", "service_minutes"), "minutes at the door"),
+        Column("skills", False, ("技能要求", "所需技能", "skill"), "skills the worker must have"),
+        Column(
+            "days", False, ("服务日", "送餐日", "配送日"), "daily, weekdays or e.g. mon,wed,fri"
+        ),
+        Column("address", False, ("地址", "住址", "家庭住址", "详细地址"), "street address"),
+        Column("phone", False, _PHONE, "phone number"),
+        Column("notes", False, ("备注", "说明"), "free text for the worker"),
     ),
 )
 
@@ -102,47 +118,65 @@ CARE_LEVELS: dict[str, CareLevel] = {
     "其他": CareLevel.OTHER,
     "自理": CareLevel.OTHER,
     "能自理": CareLevel.OTHER,
+    # The levels of the national assessment of elderly ability (老年人能力评估):
+    "不能自理": CareLevel.DISABLED,
+    "中度失能": CareLevel.SEMI_DISABLED,
+    "轻度失能": CareLevel.SEMI_DISABLED,
+    "半自理": CareLevel.SEMI_DISABLED,
+    "能力完好": CareLevel.OTHER,
 }
 
 MODES: dict[str, Mode] = {
     "walk": Mode.WALK,
     "foot": Mode.WALK,
     "步行": Mode.WALK,
+    "走路": Mode.WALK,
     "bike": Mode.BIKE,
     "bicycle": Mode.BIKE,
     "自行车": Mode.BIKE,
     "单车": Mode.BIKE,
+    "骑车": Mode.BIKE,
     "ebike": Mode.EBIKE,
     "e-bike": Mode.EBIKE,
     "电动车": Mode.EBIKE,
     "电瓶车": Mode.EBIKE,
     "电动自行车": Mode.EBIKE,
+    "电单车": Mode.EBIKE,
     "car": Mode.CAR,
     "汽车": Mode.CAR,
     "小汽车": Mode.CAR,
+    "开车": Mode.CAR,
 }
 
 DIETS: dict[str, str] = {
     "regular": "regular",
     "普通": "regular",
     "普食": "regular",
+    "普通餐": "regular",
+    "normal": "regular",
     "soft": "soft",
     "软食": "soft",
+    "软餐": "soft",
     "low-salt": "low-salt",
     "low_salt": "low-salt",
     "低盐": "low-salt",
+    "低盐餐": "low-salt",
+    "少盐": "low-salt",
     "diabetic": "diabetic",
     "糖尿病": "diabetic",
     "糖尿病餐": "diabetic",
     "低糖": "diabetic",
+    "无糖": "diabetic",
     "halal": "halal",
     "清真": "halal",
+    "清真餐": "halal",
 }
 
 SKILLS: dict[str, str] = {
     "female": "female",
     "女": "female",
     "女性": "female",
+    "女社工": "female",
     "wheelchair": "wheelchair",
     "轮椅": "wheelchair",
 }
@@ -158,8 +192,13 @@ WEEKDAY_WORDS: dict[str, int] = {
     },
     **{f"周{c}": i for i, c in enumerate("一二三四五六日")},
     **{f"星期{c}": i for i, c in enumerate("一二三四五六日")},
+    **{f"礼拜{c}": i for i, c in enumerate("一二三四五六日")},
     "周天": 6,
     "星期天": 6,
+    "礼拜天": 6,
+    "tues": 1,
+    "thur": 3,
+    "thurs": 3,
 }
 DAY_SETS: dict[str, frozenset[int]] = {
     "": frozenset(range(7)),
@@ -171,4 +210,5 @@ DAY_SETS: dict[str, frozenset[int]] = {
     "工作日": frozenset(range(5)),
     "weekends": frozenset({5, 6}),
     "周末": frozenset({5, 6}),
+    "双休日": frozenset({5, 6}),
 }

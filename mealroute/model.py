@@ -175,7 +175,7 @@ class RejectedRow:
 class Issue:
     """One problem found in the input, for ``validate`` and for the plan's warnings."""
 
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "info"
     file: str
     row: int | None
     column: str | None
