@@ -29,6 +29,7 @@ from .model import (
     Unserved,
     Worker,
 )
+from .schedule import ScheduleError, schedule_trips
 from .settings import Settings
 from .solver import RoutingProblem, SearchParams, Solution, Vehicle, solve
 from .travel import GeodesicTravel, Matrices
@@ -416,26 +417,38 @@ def _routes(
     solution: Solution,
     candidates: Sequence[int],
 ) -> tuple[Route, ...]:
-    """Trips with times: each trip leaves at the solver's departure and every stop
-    starts as early as its window allows."""
+    """The solver's visiting order, with times from :func:`schedule_trips`."""
+    # Station-wide node numbering (0 = station, i + 1 = client i) for the matrices.
+    service = (0, *rules.service)
+    windows = ((0, 0), *rules.windows)
     routes = []
     for v, worker in enumerate(day.workers):
         if not solution.trips[v]:
             continue
         travel = matrices.travel_s[worker.mode]
         distance = matrices.distance_m
+        orders = [
+            [candidates[visit - 1] + 1 for visit in solved.visits] for solved in solution.trips[v]
+        ]
+        try:
+            times = schedule_trips(
+                orders,
+                travel=travel,
+                service=service,
+                windows=windows,
+                earliest=max(rules.ready, worker.shift_start),
+                latest_return=worker.shift_end,
+                reload=rules.reload,
+                max_age=rules.max_age,
+            )
+        except ScheduleError as error:
+            raise SolverError(f"worker {worker.worker_id}: {error}") from None
         trips = []
-        for solved in solution.trips[v]:
-            clock = solved.depart
-            previous = 0
+        for order, when in zip(orders, times, strict=True):
             stops = []
-            for visit in solved.visits:
-                i = candidates[visit - 1]
-                node = i + 1  # in the station's full matrices
-                client = day.clients[i]
-                arrive = clock + int(travel[previous, node])
-                start = max(arrive, rules.windows[i][0])
-                clock = start + rules.service[i]
+            previous = 0
+            for node, arrive, start in zip(order, when.arrive, when.start, strict=True):
+                client = day.clients[node - 1]
                 stops.append(
                     Stop(
                         client_id=client.client_id,
@@ -444,13 +457,13 @@ def _routes(
                         lon=client.lon,
                         arrive=arrive,
                         start=start,
-                        depart=clock,
+                        depart=start + service[node],
                         travel_s=int(travel[previous, node]),
                         distance_m=int(distance[previous, node]),
                         meals=client.meals,
                         diet=client.diet,
                         care_level=client.care_level,
-                        window=rules.windows[i],
+                        window=windows[node],
                         address=client.address,
                         phone=client.phone,
                         notes=client.notes,
@@ -460,8 +473,8 @@ def _routes(
                 previous = node
             trips.append(
                 Trip(
-                    depart=solved.depart,
-                    return_=clock + int(travel[previous, 0]),
+                    depart=when.depart,
+                    return_=when.return_,
                     stops=tuple(stops),
                     return_travel_s=int(travel[previous, 0]),
                     return_distance_m=int(distance[previous, 0]),
