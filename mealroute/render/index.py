@@ -1,0 +1,151 @@
+"""``index.html``: the coordinator's page for the day.
+
+Problems first (stations that could not be planned, clients with no delivery and
+why), then one row per station and one per worker, with relative links to every
+map, sheet and download of the folder. The page is a single file with inline CSS
+and no script, so it opens from disk with the network off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from .. import atomic
+from ..model import CareLevel, Plan, Route, StationPlan, Unserved
+from . import paths
+from .i18n import html_environment
+
+_CARE_ORDER: dict[CareLevel | None, int] = {level: rank for rank, level in enumerate(CareLevel)}
+
+
+def link(from_file: PurePosixPath, to_file: PurePosixPath) -> str:
+    """A relative, percent-encoded URL from one output file to another."""
+    return quote(paths.relative_link(from_file, to_file), safe="/")
+
+
+@dataclass(frozen=True)
+class StationRow:
+    """One station of the day as the index shows it."""
+
+    station: StationPlan
+    meals: int
+    distance_m: int
+    first_departure: int | None
+    last_return: int | None
+    overview_href: str
+    sheets_href: str
+    kitchen_href: str
+    workers: tuple[WorkerRow, ...]
+
+    @property
+    def has_pages(self) -> bool:
+        """Whether the station's map, sheets and kitchen list are written (it has a place)."""
+        return self.station.lat is not None and self.station.lon is not None
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """One worker's day as the index shows it."""
+
+    route: Route
+    stops: int
+    meals: int
+    first_departure: int | None
+    last_return: int | None
+    map_href: str
+
+
+@dataclass(frozen=True)
+class UnservedRow:
+    """A client with no delivery, with the station it belongs to."""
+
+    station: StationPlan
+    client: Unserved
+
+
+def _worker_row(station: StationPlan, route: Route) -> WorkerRow:
+    return WorkerRow(
+        route=route,
+        stops=sum(len(trip.stops) for trip in route.trips),
+        meals=sum(trip.meals for trip in route.trips),
+        first_departure=min((trip.depart for trip in route.trips), default=None),
+        last_return=max((trip.return_ for trip in route.trips), default=None),
+        map_href=link(paths.INDEX_HTML, paths.worker_map(station.station_id, route.worker_id)),
+    )
+
+
+def station_row(station: StationPlan) -> StationRow:
+    """The figures of one station's row: meals, distance, first departure, last return."""
+    trips = [trip for route in station.routes for trip in route.trips]
+    sid = station.station_id
+    return StationRow(
+        station=station,
+        meals=sum(trip.meals for trip in trips),
+        distance_m=sum(route.distance_m for route in station.routes),
+        first_departure=min((trip.depart for trip in trips), default=None),
+        last_return=max((trip.return_ for trip in trips), default=None),
+        overview_href=link(paths.INDEX_HTML, paths.overview_map(sid)),
+        sheets_href=link(paths.INDEX_HTML, paths.route_sheets(sid)),
+        kitchen_href=link(paths.INDEX_HTML, paths.kitchen_list(sid)),
+        workers=tuple(_worker_row(station, route) for route in station.routes),
+    )
+
+
+def unserved_rows(plan: Plan) -> list[UnservedRow]:
+    """Every unserved client of the day, most care first (disabled, semi-disabled, other)."""
+    rows = [
+        UnservedRow(station, client) for station in plan.stations for client in station.unserved
+    ]
+    rows.sort(key=lambda row: _CARE_ORDER.get(row.client.care_level, len(_CARE_ORDER)))
+    return rows
+
+
+def render_index(plan: Plan, *, lang: str) -> str:
+    """The HTML text of ``index.html`` for ``plan`` in ``lang``."""
+    stations = [station_row(station) for station in plan.stations]
+    routes = [route for station in plan.stations for route in station.routes]
+    template = html_environment(lang).get_template("index.html")
+    return template.render(
+        plan=plan,
+        stations=stations,
+        failed=[station for station in plan.stations if station.error],
+        unserved=unserved_rows(plan),
+        totals={
+            "clients": sum(station.clients for station in plan.stations),
+            "served": sum(station.served for station in plan.stations),
+            "unserved": sum(len(station.unserved) for station in plan.stations),
+            "meals": sum(row.meals for row in stations),
+            "workers_used": len(routes),
+            "workers": sum(station.workers for station in plan.stations),
+            "distance_m": sum(row.distance_m for row in stations),
+        },
+        xlsx_href=link(paths.INDEX_HTML, paths.ROUTES_XLSX),
+        json_href=link(paths.INDEX_HTML, paths.PLAN_JSON),
+    )
+
+
+def write_index(plan: Plan, out_dir: Path, *, lang: str) -> Path:
+    """Write the day's ``index.html`` into ``out_dir``.
+
+    Parameters
+    ----------
+    plan
+        The day's plan.
+    out_dir
+        The output folder; the page links to the other files by relative paths from
+        :mod:`mealroute.render.paths`: ``routes.xlsx``, ``plan.json``, every worker's
+        map, and the overview map, sheets and kitchen list of every station that has
+        coordinates (also a failed one, whose map shows its unserved clients).
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    target = paths.inside(out_dir, paths.INDEX_HTML)
+    atomic.write_text(target, render_index(plan, lang=lang))
+    return target

@@ -1,0 +1,380 @@
+"""A small hand-made plan for tests of everything that draws a plan.
+
+``sample_plan()`` holds two stations in Jinan on Tuesday 1 December 2026:
+
+- ``S1`` 阳光社工站, planned: worker ``W1`` (张伟, e-bike) with two trips and worker
+  ``W2`` (李娜, on foot) with two trips; halal, ``halal;soft``, soft, low-salt and
+  regular stops; a client named :data:`INJECTED_NAME` (HTML injection), one named
+  :data:`FORMULA_NAME` (spreadsheet formula injection) and one with a compound
+  surname (欧阳秀英); one unserved client (:data:`UNSERVED_REASON`).
+- ``S2`` 和平社工站, failed (:data:`FAILED_ERROR`) with one unserved client.
+
+Travel between points is a fixed 8 minutes and 600 m, service time follows the care
+level, so every time can be checked by hand (see :func:`build_trip`).
+
+Also here: :func:`hostile_plan` (injections in every free-text field),
+:func:`parse_html` (a small tree from :mod:`html.parser` to assert on pages) and
+:func:`assert_injection_is_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+
+from mealroute.model import CareLevel, Mode, Plan, Route, StationPlan, Stop, Trip, Unserved
+from mealroute.settings import Settings
+
+DATE = dt.date(2026, 12, 1)
+INJECTED_NAME = "<img src=x onerror=alert(1)>"
+INJECTED_NOTES = "<script>alert('notes')</script>"
+FORMULA_NAME = "=cmd|' /C calc'!A0"
+UNSERVED_REASON = "no worker of the station can arrive before 12:30 (window ends)"
+FAILED_ERROR = "station S2 has no workers on 2026-12-01"
+LEG_S = 8 * 60
+LEG_M = 600
+SERVICE_S = {CareLevel.DISABLED: 600, CareLevel.SEMI_DISABLED: 300, CareLevel.OTHER: 180}
+LUNCH = (11 * 3600, 12 * 3600 + 30 * 60)
+
+
+def hm(text: str) -> int:
+    """``"11:05"`` as seconds since midnight."""
+    hours, minutes = text.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What a test says about one stop; :func:`build_trip` works out the times."""
+
+    client_id: str
+    name: str
+    meals: int = 1
+    diet: str = "regular"
+    care_level: CareLevel = CareLevel.OTHER
+    window: tuple[int, int] = LUNCH
+    address: str = ""
+    phone: str = ""
+    notes: str = ""
+
+
+def build_trip(depart: int, visits: list[Visit], *, origin: tuple[float, float]) -> Trip:
+    """A trip leaving at ``depart`` that visits ``visits`` in order and comes back.
+
+    Each leg takes :data:`LEG_S` seconds over :data:`LEG_M` metres; a worker who
+    arrives before a window opens waits; service takes :data:`SERVICE_S` by care level.
+    Stops are placed a little north-east of ``origin``, one after another.
+    """
+    clock = depart
+    stops = []
+    for number, visit in enumerate(visits, start=1):
+        arrive = clock + LEG_S
+        start = max(arrive, visit.window[0])
+        leave = start + SERVICE_S[visit.care_level]
+        stops.append(
+            Stop(
+                client_id=visit.client_id,
+                name=visit.name,
+                lat=origin[0] + 0.002 * number,
+                lon=origin[1] + 0.003 * number,
+                arrive=arrive,
+                start=start,
+                depart=leave,
+                travel_s=LEG_S,
+                distance_m=LEG_M,
+                meals=visit.meals,
+                diet=visit.diet,
+                care_level=visit.care_level,
+                window=visit.window,
+                address=visit.address,
+                phone=visit.phone,
+                notes=visit.notes,
+            )
+        )
+        clock = leave
+    return Trip(
+        depart=depart,
+        return_=clock + LEG_S,
+        stops=tuple(stops),
+        return_travel_s=LEG_S,
+        return_distance_m=LEG_M,
+    )
+
+
+S1_ORIGIN = (36.6512, 117.1201)
+
+W1_TRIP1 = [
+    Visit(
+        "C01",
+        "王建国",
+        meals=2,
+        diet="regular",
+        care_level=CareLevel.DISABLED,
+        address="历下区文化东路12号3单元501",
+        phone="13800000001",
+        notes="敲门后稍等，老人行动慢",
+    ),
+    Visit(
+        "C02",
+        "欧阳秀英",
+        diet="halal;soft",
+        care_level=CareLevel.SEMI_DISABLED,
+        address="历下区文化东路14号1单元202",
+        phone="13800000002",
+    ),
+    Visit("C03", INJECTED_NAME, diet="soft", address="历下区山大路5号", notes=INJECTED_NOTES),
+]
+W1_TRIP2 = [
+    Visit(
+        "C04",
+        "Alice Smith",
+        diet="halal",
+        window=(hm("11:30"), hm("12:30")),
+        address="12 Jingshi Road",
+        phone="+86 531 5555 0101",
+    ),
+    Visit("C05", FORMULA_NAME, diet="low-salt", address="-1 basement", notes="@note"),
+]
+W2_TRIP1 = [
+    Visit("C06", "李秀兰", meals=2, diet="regular", address="历下区燕子山路3号"),
+    Visit("C07", "赵四", diet="diabetic", address="历下区燕子山路7号"),
+]
+W2_TRIP2 = [
+    Visit("C08", "孙丽", diet="halal", care_level=CareLevel.DISABLED, address="历下区和平路1号"),
+]
+
+
+def station_s1() -> StationPlan:
+    """The planned station: two workers with two trips each and one unserved client."""
+    w1 = Route(
+        worker_id="W1",
+        name="张伟",
+        mode=Mode.EBIKE,
+        capacity=6,
+        phone="13900000001",
+        trips=(
+            build_trip(hm("10:40"), W1_TRIP1, origin=S1_ORIGIN),
+            build_trip(hm("11:50"), W1_TRIP2, origin=S1_ORIGIN),
+        ),
+    )
+    w2 = Route(
+        worker_id="W2",
+        name="李娜",
+        mode=Mode.WALK,
+        capacity=4,
+        trips=(
+            build_trip(hm("10:45"), W2_TRIP1, origin=S1_ORIGIN),
+            build_trip(hm("11:40"), W2_TRIP2, origin=S1_ORIGIN),
+        ),
+    )
+    return StationPlan(
+        station_id="S1",
+        name="阳光社工站",
+        lat=S1_ORIGIN[0],
+        lon=S1_ORIGIN[1],
+        address="历下区文化东路10号",
+        phone="0531-8888-0001",
+        routes=(w1, w2),
+        unserved=(
+            Unserved(
+                client_id="C09",
+                name="周大福",
+                reason=UNSERVED_REASON,
+                care_level=CareLevel.DISABLED,
+                lat=36.70,
+                lon=117.20,
+                address="历城区远郊路99号",
+                phone="13800000009",
+            ),
+        ),
+        workers=2,
+        meals_ready=hm("10:30"),
+        solver={"status": "ok"},
+    )
+
+
+def station_s2() -> StationPlan:
+    """The failed station: no routes, an error and its client unserved."""
+    return StationPlan(
+        station_id="S2",
+        name="和平社工站",
+        lat=36.66,
+        lon=117.05,
+        routes=(),
+        unserved=(
+            Unserved(
+                client_id="C20",
+                name="钱七",
+                reason=FAILED_ERROR,
+                care_level=CareLevel.OTHER,
+                address="市中区和平路20号",
+                phone="13800000020",
+            ),
+        ),
+        workers=0,
+        error=FAILED_ERROR,
+    )
+
+
+def sample_plan() -> Plan:
+    """Both stations on :data:`DATE`, with one warning."""
+    return Plan(
+        date=DATE,
+        stations=(station_s1(), station_s2()),
+        settings=Settings().to_dict(),
+        warnings=("clients.xlsx, row 12: phone '12345' looks too short",),
+    )
+
+
+def all_stops(plan: Plan) -> list[Stop]:
+    """Every stop of the plan in station, worker, trip and visiting order."""
+    return [
+        stop
+        for station in plan.stations
+        for route in station.routes
+        for trip in route.trips
+        for stop in trip.stops
+    ]
+
+
+# ----------------------------------------------------------------------------- hostile input
+
+INJECTED_ID = '"><script>alert(1)</script>'
+
+
+def hostile_plan() -> Plan:
+    """:func:`sample_plan` with HTML and formula injections in every free-text field."""
+    plan = sample_plan()
+
+    def stop(s: Stop) -> Stop:
+        return replace(
+            s,
+            name=INJECTED_NAME,
+            address=INJECTED_NAME,
+            phone=INJECTED_NAME,
+            notes=INJECTED_NOTES,
+            diet=f"halal;{INJECTED_NAME}",
+        )
+
+    def route(r: Route) -> Route:
+        trips = tuple(replace(t, stops=tuple(stop(s) for s in t.stops)) for t in r.trips)
+        return replace(r, name=INJECTED_NAME, worker_id=r.worker_id + INJECTED_ID, trips=trips)
+
+    def unserved(u: Unserved) -> Unserved:
+        return replace(u, name=INJECTED_NAME, reason=INJECTED_NAME, address=INJECTED_NAME)
+
+    stations = tuple(
+        replace(
+            st,
+            station_id=st.station_id + INJECTED_ID,
+            name=INJECTED_NAME,
+            address=INJECTED_NAME,
+            phone=INJECTED_NAME,
+            error=INJECTED_NAME if st.error else None,
+            routes=tuple(route(r) for r in st.routes),
+            unserved=tuple(unserved(u) for u in st.unserved),
+        )
+        for st in plan.stations
+    )
+    return replace(plan, stations=stations, warnings=(INJECTED_NAME,))
+
+
+# ----------------------------------------------------------------------------- reading HTML
+
+
+@dataclass
+class Node:
+    """An element of a parsed page: tag, attributes, children and text."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node | str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def text(self) -> str:
+        """The text inside, with runs of white space collapsed."""
+        parts: list[str] = []
+
+        def walk(node: Node) -> None:
+            for child in node.children:
+                if isinstance(child, str):
+                    parts.append(child)
+                elif child.tag == "br":
+                    parts.append(" ")
+                else:
+                    walk(child)
+
+        walk(self)
+        return " ".join("".join(parts).split())
+
+    def iter(self) -> Iterator[Node]:
+        """This node and every element below it, in document order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
+        return [
+            node
+            for node in self.iter()
+            if (tag is None or node.tag == tag) and (cls is None or cls in node.classes)
+        ]
+
+    def find(self, tag: str | None = None, cls: str | None = None) -> Node:
+        found = self.find_all(tag, cls)
+        assert found, f"no <{tag or '*'} class={cls!r}>"
+        return found[0]
+
+
+_VOID = {"meta", "br", "img", "input", "link", "col", "hr", "source", "wbr", "area", "base"}
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {name: value or "" for name, value in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Node(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(text: str) -> Node:
+    """Parse a page with :mod:`html.parser` into a small tree of :class:`Node`."""
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+def assert_injection_is_text(page_text: str) -> None:
+    """The injected names show as text and never as elements or attributes."""
+    page = parse_html(page_text)
+    assert not page.find_all("img"), "an injected <img> became an element"
+    assert not page.find_all("script"), "an injected <script> became an element"
+    assert not any(name.startswith("on") for node in page.iter() for name in node.attrs), (
+        "an injected event handler became an attribute"
+    )
+    assert INJECTED_NAME in page.text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page_text

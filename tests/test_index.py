@@ -1,0 +1,181 @@
+"""index.html: the coordinator's page for the day."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from mealroute.model import CareLevel, Plan, Unserved
+from mealroute.render import paths
+from mealroute.render.index import render_index, write_index
+from tests.plan_factory import (
+    FAILED_ERROR,
+    INJECTED_NAME,
+    UNSERVED_REASON,
+    Node,
+    assert_injection_is_text,
+    hostile_plan,
+    parse_html,
+    sample_plan,
+)
+
+
+def page_of(plan: Plan, lang: str = "en") -> Node:
+    return parse_html(render_index(plan, lang=lang))
+
+
+def by_id(page: Node, ident: str) -> list[Node]:
+    return [node for node in page.iter() if node.attrs.get("id") == ident]
+
+
+def cells(row: Node) -> list[str]:
+    return [td.text() for td in row.find_all("td")]
+
+
+def test_writes_index_html_in_the_output_folder(tmp_path: Path) -> None:
+    written = write_index(sample_plan(), tmp_path, lang="zh")
+    assert written == (tmp_path / "index.html").resolve()
+    assert written.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]  # no temporary left
+
+
+def test_one_row_per_station_with_its_figures() -> None:
+    rows = page_of(sample_plan()).find_all("tr", "station-row")
+    assert [row.attrs["data-station"] for row in rows] == ["S1", "S2"]
+    s1, s2 = (cells(row) for row in rows)
+    # station, status, clients, served, unserved, workers, meals, km, first out, last back
+    assert s1 == ["阳光社工站 (S1)", "OK", "9", "8", "1", "2 / 2", "10", "7.2 km", "10:40", "12:20"]
+    assert s2 == ["和平社工站 (S2)", "⚠ Not planned", "1", "0", "1", "0 / 0", "0", "—", "—", "—"]
+
+
+def test_unserved_clients_come_first_with_their_reasons() -> None:
+    page = page_of(sample_plan())
+    alert = page.find("section", "alert")
+    assert alert.attrs["id"] == "failed"
+    unserved = by_id(page, "unserved")
+    assert len(unserved) == 1
+    assert "alert" in unserved[0].classes
+    rows = [cells(row) for row in unserved[0].find_all("tr", "unserved-client")]
+    assert rows == [
+        [
+            "阳光社工站",
+            "C09",
+            "周大福",
+            "disabled",
+            "历城区远郊路99号",
+            "13800000009",
+            UNSERVED_REASON,
+        ],
+        ["和平社工站", "C20", "钱七", "other", "市中区和平路20号", "13800000020", FAILED_ERROR],
+    ]
+    # The problems are above the station table.
+    order = [node.attrs.get("id") for node in page.find_all("section")]
+    assert order.index("failed") < order.index("unserved") < order.index("stations")
+
+
+def test_unserved_most_care_first() -> None:
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    extra = Unserved("C10", "吴老太", "no capacity left", care_level=CareLevel.OTHER)
+    plan = dataclasses.replace(
+        plan, stations=(dataclasses.replace(s1, unserved=(extra, *s1.unserved)), plan.stations[1])
+    )
+    rows = [cells(row) for row in page_of(plan).find_all("tr", "unserved-client")]
+    assert [row[1] for row in rows] == ["C09", "C10", "C20"]
+
+
+def test_failed_station_is_shown_with_its_error() -> None:
+    failed = [
+        n for n in page_of(sample_plan()).find_all("section") if n.attrs.get("id") == "failed"
+    ]
+    assert len(failed) == 1
+    assert "和平社工站" in failed[0].text()
+    assert FAILED_ERROR in failed[0].text()
+
+
+def test_all_served_says_so_and_has_no_alert() -> None:
+    plan = sample_plan()
+    s1 = dataclasses.replace(plan.stations[0], unserved=())
+    page = page_of(dataclasses.replace(plan, stations=(s1,)))
+    assert not page.find_all("section", "alert")
+    assert "Every client has a delivery." in page.text()
+
+
+def test_links_to_every_map_sheet_and_download() -> None:
+    page = page_of(sample_plan())
+    hrefs = {node.attrs["href"] for node in page.find_all("a")}
+    expected = {
+        str(paths.overview_map("S1")),
+        str(paths.route_sheets("S1")),
+        str(paths.kitchen_list("S1")),
+        str(paths.worker_map("S1", "W1")),
+        str(paths.worker_map("S1", "W2")),
+        str(paths.overview_map("S2")),  # failed, but it has a place: its map shows the unserved
+        str(paths.route_sheets("S2")),
+        str(paths.kitchen_list("S2")),
+        str(paths.ROUTES_XLSX),
+        str(paths.PLAN_JSON),
+    }
+    files = {href for href in hrefs if not href.startswith(("#", "tel:"))}
+    assert files == expected
+    assert all(not href.startswith("/") and "://" not in href for href in hrefs)
+
+
+def test_no_links_to_pages_of_a_station_without_a_place() -> None:
+    plan = sample_plan()
+    s2 = dataclasses.replace(plan.stations[1], lat=None, lon=None)
+    page = page_of(dataclasses.replace(plan, stations=(plan.stations[0], s2)))
+    hrefs = {node.attrs["href"] for node in page.find_all("a")}
+    assert str(paths.overview_map("S2")) not in hrefs
+    assert str(paths.overview_map("S1")) in hrefs
+
+
+def test_self_contained_no_script_no_external_resources() -> None:
+    text = render_index(sample_plan(), lang="zh")
+    page = parse_html(text)
+    assert not page.find_all("script")
+    assert not page.find_all("link")
+    assert page.find("style").text()
+    assert "http://" not in text
+    assert "https://" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "html_lang", "words"),
+    [
+        (
+            "zh",
+            "zh-CN",
+            ["2026年12月1日 星期二 送餐安排", "未能安排送餐的服务对象", "失能", "7.2公里"],
+        ),
+        ("en", "en", ["Meal delivery, Tue 1 Dec 2026", "Clients with no delivery", "7.2 km"]),
+    ],
+)
+def test_language(lang: str, html_lang: str, words: list[str]) -> None:
+    page = page_of(sample_plan(), lang)
+    assert page.find("html").attrs["lang"] == html_lang
+    for word in words:
+        assert word in page.text()
+
+
+def test_phone_of_unserved_client_is_a_tel_link() -> None:
+    links = [a.attrs["href"] for a in page_of(sample_plan()).find_all("a")]
+    assert "tel:13800000009" in links
+
+
+def test_warnings_are_listed() -> None:
+    page = page_of(sample_plan())
+    assert "phone '12345' looks too short" in page.find("details").text()
+
+
+def test_injected_names_stay_text() -> None:
+    text = render_index(hostile_plan(), lang="en")
+    assert_injection_is_text(text)
+    page = parse_html(text)
+    names = [cells(row)[2] for row in page.find_all("tr", "unserved-client")]
+    assert names == [INJECTED_NAME, INJECTED_NAME]
+    for anchor in page.find_all("a"):
+        assert "<" not in anchor.attrs["href"]
+        assert '"' not in anchor.attrs["href"]
