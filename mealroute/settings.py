@@ -20,9 +20,9 @@ directory, command-line options. The TOML layout (every key optional)::
     max_min_after_ready = 120
 
     [solver]
-    time_limit_s = 5                    # per station
+    time_limit_s = 2                    # per station
     reproducible = false                # bound the search by work, not by time
-    work_limit = 300                    # search steps in reproducible mode
+    work_limit = 100                    # search steps in reproducible mode
 
     [output]
     lang = "zh"                         # zh or en
@@ -71,9 +71,9 @@ class Settings:
     reload_min: float = 5.0
     max_min_after_departure: float = 60.0
     max_min_after_ready: float = 120.0
-    time_limit_s: float = 5.0
+    time_limit_s: float = 2.0
     reproducible: bool = False
-    work_limit: int = 300
+    work_limit: int = 100
     lang: str = "zh"
     tiles: str = "osm"
 
