@@ -39,6 +39,7 @@ FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 METAHEURISTIC = "GUIDED_LOCAL_SEARCH"
 MAX_TRIPS = 6  # per worker and day; more reload visits only slow the search down
 RUNAWAY_LIMIT_S = 600.0  # reproducible mode: the work limit decides, this only guards
+BRANCHES_PER_STEP = 100  # reproducible mode: search-tree branches allowed per work step
 
 RAN_OUT = "the station's worker time or capacity ran out"
 
@@ -161,20 +162,24 @@ class _Rules:
 
     ready: int
     windows: tuple[tuple[int, int], ...]  # effective: also food safety after meals_ready
+    asked: tuple[tuple[int, int], ...]  # as the client asked (shown to the worker)
     service: tuple[int, ...]
     max_age: int
     reload: int
+    latest: int  # no meal is served after this (meals_ready + max_min_after_ready)
 
     @classmethod
     def build(cls, day: StationDay, settings: Settings) -> _Rules:
         ready = _meals_ready(day.station, settings)
         latest = ready + round(settings.max_min_after_ready * 60)
         windows = []
+        asked = []
         service = []
         for c in day.clients:
             start = settings.lunch_window[0] if c.window_start is None else c.window_start
             end = settings.lunch_window[1] if c.window_end is None else c.window_end
             windows.append((start, min(end, latest)))
+            asked.append((start, end))
             service.append(
                 settings.service_s(c.care_level)
                 if c.service_min is None
@@ -183,9 +188,11 @@ class _Rules:
         return cls(
             ready=ready,
             windows=tuple(windows),
+            asked=tuple(asked),
             service=tuple(service),
             max_age=round(settings.max_min_after_departure * 60),
             reload=round(settings.reload_min * 60),
+            latest=latest,
         )
 
 
@@ -374,6 +381,7 @@ def search_params(settings: Settings) -> SearchParams:
             first_solution=FIRST_SOLUTION,
             metaheuristic=METAHEURISTIC,
             solution_limit=settings.work_limit,
+            branch_limit=BRANCHES_PER_STEP * settings.work_limit,
         )
     return SearchParams(
         time_limit_s=settings.time_limit_s,
@@ -463,7 +471,7 @@ def _routes(
                         meals=client.meals,
                         diet=client.diet,
                         care_level=client.care_level,
-                        window=windows[node],
+                        window=rules.asked[node - 1],
                         address=client.address,
                         phone=client.phone,
                         notes=client.notes,
@@ -509,7 +517,7 @@ def _check(day: StationDay, rules: _Rules, routes: Sequence[Route]) -> None:
                 problems.append(f"{where} carries {trip.meals} > {worker.capacity} meals")
             for stop in trip.stops:
                 client = clients[stop.client_id]
-                if not stop.window[0] <= stop.start <= stop.window[1]:
+                if not stop.window[0] <= stop.start <= min(stop.window[1], rules.latest):
                     problems.append(f"{where}: service start outside the window")
                 if stop.start - trip.depart > rules.max_age:
                     problems.append(f"{where}: a meal is served too long after leaving")

@@ -180,16 +180,19 @@ METAHEURISTIC = {
 class SearchParams:
     """How long and how to search.
 
-    ``solution_limit`` bounds the search by work instead of time: with it set the
-    search stops after that many solutions and the result is the same on any
-    machine (the time limit then only guards against a runaway search and should
-    be generous).
+    ``solution_limit`` and ``branch_limit`` bound the search by work instead of
+    time: the search stops after that many solutions or search-tree branches, and
+    the result is the same on any machine (the time limit then only guards against
+    a runaway search and should be generous). The branch limit matters where the
+    metaheuristic finds no new solution at all (a station with one client): it
+    would otherwise search until the time limit.
     """
 
     time_limit_s: float = 5.0
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     solution_limit: int | None = None
+    branch_limit: int | None = None
 
     def __post_init__(self) -> None:
         if self.first_solution not in FIRST_SOLUTION:
@@ -250,6 +253,9 @@ def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
         optional, which the planner ensures).
     """
     model = _Model(problem)
+    if params.branch_limit is not None:
+        limit = model.routing.solver().BranchesLimit(params.branch_limit)
+        model.routing.AddSearchMonitor(limit)
     started = time.perf_counter()
     assignment = model.routing.SolveWithParameters(_search_parameters(params))
     seconds = time.perf_counter() - started

@@ -177,3 +177,14 @@ def test_a_late_meals_ready_moves_the_food_safety_limit() -> None:
         "C1": "window 13:10–13:30 starts after the food-safety limit 13:00 "
         "(meals ready 11:00 + 120 min)"
     }
+
+
+def test_stops_show_the_window_the_client_asked_for() -> None:
+    # Meals ready 10:15: no meal after 12:15 (food safety), but the worker is shown
+    # the client's own window, and the service still starts by 12:15.
+    station = Station("S1", "station", STATION.lat, STATION.lon, meals_ready=hm("10:15"))
+    c = client("C1", minutes=5, window_start=hm("12:00"), window_end=hm("12:30"))
+    result = plan_station(StationDay(station, (worker(),), (c,)), TUESDAY, REPRODUCIBLE)
+    (stop,) = result.routes[0].trips[0].stops
+    assert stop.window == (hm("12:00"), hm("12:30"))
+    assert stop.start <= hm("12:15")

@@ -143,3 +143,13 @@ def test_same_problem_same_solution_in_work_bounded_mode() -> None:
     first = solve(p, PARAMS)
     second = solve(p, PARAMS)
     assert first.trips == second.trips
+
+
+def test_work_bounded_search_ends_where_no_new_solution_exists() -> None:
+    # One client, one vehicle: guided local search finds nothing new and, bounded
+    # only by solutions, would search until the time limit.
+    p = problem([0, 300])
+    params = SearchParams(time_limit_s=30, solution_limit=100, branch_limit=1000)
+    solution = solve(p, params)
+    assert solution.seconds < params.time_limit_s  # the work limit ended it, not the guard
+    assert [t.visits for t in solution.trips[0]] == [(1,)]
