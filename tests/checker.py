@@ -1,0 +1,728 @@
+"""An independent checker of plan.json, for the tests.
+
+It trusts nothing the planner computed: every leg is recomputed from the travel model
+(geodesic distance on the WGS-84 ellipsoid x detour factor, divided by the worker's
+speed), every time along a trip is re-derived, and every rule of the issue is
+verified against the *input* (stations, workers, clients, settings). It reads the
+plan as raw JSON and does not use ``mealroute.travel``, the planner or the solver.
+
+Messages name stations, workers and clients by id only (never names, addresses or
+phone numbers), so failing tests do not print personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from geopy.distance import geodesic
+
+import mealroute
+from mealroute.errors import SettingsError
+from mealroute.model import WEEKDAYS, CareLevel, Client, Mode, Station, Worker
+from mealroute.settings import Settings
+
+# Per-leg rounding tolerance: the planner rounds each leg to whole metres and seconds.
+DISTANCE_TOLERANCE_M = 1.0
+TIME_TOLERANCE_S = 1.0
+# Service time is whole seconds; allow one second for round-vs-truncate.
+SERVICE_TOLERANCE_S = 1
+
+_PRIORITY = {CareLevel.DISABLED: 0, CareLevel.SEMI_DISABLED: 1, CareLevel.OTHER: 2}
+
+
+# ----------------------------------------------------------------------------- model
+
+
+def road_leg(
+    origin: tuple[float, float],
+    destination: tuple[float, float],
+    *,
+    mode: Mode,
+    settings: Settings,
+) -> tuple[float, float]:
+    """Road distance and travel time of one leg, unrounded, from the travel model.
+
+    Parameters
+    ----------
+    origin, destination
+        ``(lat, lon)`` in degrees.
+    mode
+        How the worker travels.
+    settings
+        Gives the detour factor and the speed of ``mode``.
+
+    Returns
+    -------
+    tuple[float, float]
+        ``(metres, seconds)``.
+    """
+    metres = geodesic(origin, destination, ellipsoid="WGS-84").meters * settings.detour_factor
+    speed_m_per_s = settings.speed_kmh[mode] * 1000.0 / 3600.0
+    return metres, metres / speed_m_per_s
+
+
+def _window(client: Client, settings: Settings) -> tuple[int, int]:
+    start = settings.lunch_window[0] if client.window_start is None else client.window_start
+    end = settings.lunch_window[1] if client.window_end is None else client.window_end
+    return start, end
+
+
+def _service_s(client: Client, settings: Settings) -> int:
+    minutes = (
+        settings.service_min[client.care_level] if client.service_min is None
+        else client.service_min
+    )
+    return round(minutes * 60)
+
+
+def _meals_ready(station: Station, settings: Settings) -> int:
+    return settings.meals_ready if station.meals_ready is None else station.meals_ready
+
+
+def _hms(seconds: float) -> str:
+    whole = round(seconds)
+    sign = "-" if whole < 0 else ""
+    hours, rest = divmod(abs(whole), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _same_float(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=0.0, abs_tol=1e-9)
+
+
+# ----------------------------------------------------------------------------- schema
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    path = Path(mealroute.__file__).parent / "schema" / "plan.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _schema_violations(plan_doc: Mapping[str, Any]) -> list[str]:
+    found = []
+    errors = _validator().iter_errors(plan_doc)
+    for error in sorted(errors, key=lambda e: [str(part) for part in e.absolute_path]):
+        where = "/".join(str(part) for part in error.absolute_path) or "(document)"
+        found.append(f"schema: at {where}: {error.message}")
+    return found
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+@dataclass
+class _Context:
+    date: dt.date
+    settings: Settings
+    clients: dict[str, Client]
+    workers: dict[str, Worker]
+    stations: dict[str, Station]
+    rejected: frozenset[str]
+    violations: list[str] = field(default_factory=list)
+    # client id -> [(station id of the plan section, "routed" | "unserved", where)]
+    seen: dict[str, list[tuple[str, str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    routed_workers: Counter[str] = field(default_factory=Counter)
+
+    def flag(self, message: str) -> None:
+        self.violations.append(message)
+
+    def secs(self, text: str) -> int:
+        """Seconds after midnight of the plan date (more than a day if the text is later)."""
+        moment = dt.datetime.fromisoformat(text)
+        return round((moment - dt.datetime.combine(self.date, dt.time())).total_seconds())
+
+
+def _index(items: Iterable[Any], key: str, kind: str) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for item in items:
+        ident = getattr(item, key)
+        if ident in index:
+            raise ValueError(f"the input has {kind} id {ident!r} twice")
+        index[ident] = item
+    return index
+
+
+def check_plan(
+    plan_doc: dict[str, Any],
+    clients: Sequence[Client],
+    workers: Sequence[Worker],
+    stations: Sequence[Station],
+    settings: Settings,
+    *,
+    date: dt.date | None = None,
+    rejected_ids: Collection[str] = (),
+) -> list[str]:
+    """Every way ``plan_doc`` breaks the rules, as human-readable messages.
+
+    Parameters
+    ----------
+    plan_doc
+        plan.json as parsed JSON.
+    clients, workers, stations
+        The input the plan was made from (all stations; clients of every weekday).
+    settings
+        The settings the plan was made with.
+    date
+        The date the plan is expected to be for; ``None`` accepts the plan's date.
+    rejected_ids
+        Client ids of rows the loader rejected; each must be reported unserved.
+
+    Returns
+    -------
+    list[str]
+        Empty when the plan is valid. A schema-invalid plan gets only the schema
+        messages, since nothing else can be read reliably.
+
+    Raises
+    ------
+    ValueError
+        When the input itself repeats a station, worker or client id.
+    """
+    schema_problems = _schema_violations(plan_doc)
+    if schema_problems:
+        return schema_problems
+
+    plan_date = dt.date.fromisoformat(plan_doc["date"])
+    ctx = _Context(
+        date=plan_date,
+        settings=settings,
+        clients=_index(clients, "client_id", "client"),
+        workers=_index(workers, "worker_id", "worker"),
+        stations=_index(stations, "station_id", "station"),
+        rejected=frozenset(rejected_ids),
+    )
+    _check_header(ctx, plan_doc, date)
+
+    listed = Counter(st["station_id"] for st in plan_doc["stations"])
+    for station_id, count in sorted(listed.items()):
+        if count > 1:
+            ctx.flag(f"station {station_id} appears {count} times in the plan")
+    for station_id in ctx.stations:
+        if station_id not in listed:
+            ctx.flag(f"station {station_id} of the input is missing from the plan")
+    for station_doc in plan_doc["stations"]:
+        _check_station(ctx, station_doc)
+
+    _check_coverage(ctx)
+    for worker_id, count in sorted(ctx.routed_workers.items()):
+        if count > 1:
+            ctx.flag(f"worker {worker_id} has {count} routes; a worker has at most one")
+    _check_totals(ctx, plan_doc)
+    return ctx.violations
+
+
+def assert_valid_plan(
+    plan_doc: dict[str, Any],
+    clients: Sequence[Client],
+    workers: Sequence[Worker],
+    stations: Sequence[Station],
+    settings: Settings,
+    *,
+    date: dt.date | None = None,
+    rejected_ids: Collection[str] = (),
+) -> None:
+    """Raise ``AssertionError`` listing every violation :func:`check_plan` finds.
+
+    Parameters
+    ----------
+    plan_doc, clients, workers, stations, settings, date, rejected_ids
+        As for :func:`check_plan`.
+    """
+    violations = check_plan(
+        plan_doc, clients, workers, stations, settings, date=date, rejected_ids=rejected_ids
+    )
+    if violations:
+        listing = "\n  - ".join(violations)
+        raise AssertionError(f"plan breaks {len(violations)} rule(s):\n  - {listing}")
+
+
+def _check_header(ctx: _Context, plan_doc: Mapping[str, Any], expected: dt.date | None) -> None:
+    if expected is not None and ctx.date != expected:
+        ctx.flag(
+            f"plan date {ctx.date.isoformat()} is not the expected date {expected.isoformat()}"
+        )
+    weekday = plan_doc.get("weekday")
+    if weekday is not None and weekday != WEEKDAYS[ctx.date.weekday()]:
+        ctx.flag(f"weekday {weekday!r} does not match date {ctx.date.isoformat()}")
+    try:
+        written = Settings.from_dict(plan_doc["settings"])
+    except SettingsError as error:
+        ctx.flag(f"settings in the plan cannot be read: {error}")
+    else:
+        if written != ctx.settings:
+            ctx.flag("settings in the plan differ from the settings the plan was checked with")
+
+
+def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
+    station_id = st["station_id"]
+    where = f"station {station_id}"
+    station = ctx.stations.get(station_id)
+    for route in st["routes"]:
+        ctx.routed_workers[route["worker_id"]] += 1
+    for unserved in st["unserved"]:
+        ctx.seen[unserved["client_id"]].append((station_id, "unserved", where))
+        if not unserved["reason"].strip():
+            ctx.flag(f"{where}: unserved client {unserved['client_id']} has an empty reason")
+        client = ctx.clients.get(unserved["client_id"])
+        if (
+            client is not None
+            and unserved["care_level"] is not None
+            and unserved["care_level"] != client.care_level
+        ):
+            ctx.flag(
+                f"{where}: unserved client {client.client_id} has care_level "
+                f"{unserved['care_level']!r}, the input says {str(client.care_level)!r}"
+            )
+    _check_station_counts(ctx, st, where)
+    if station is None:
+        # The planner reports rejected rows naming a station the input lacks under a
+        # failed section of that id: allowed, as long as that is all it holds.
+        orphan_section = (
+            st["error"] is not None
+            and not st["routes"]
+            and all(u["client_id"] in ctx.rejected for u in st["unserved"])
+        )
+        if not orphan_section:
+            ctx.flag(f"{where} is not in the input")
+        for route in st["routes"]:
+            for trip in route["trips"]:
+                for stop in trip["stops"]:
+                    ctx.seen[stop["client_id"]].append((station_id, "routed", where))
+        return
+
+    if st["name"] != station.name:
+        ctx.flag(f"{where}: name differs from the input")
+    for axis in ("lat", "lon"):
+        if st[axis] is not None and not _same_float(st[axis], getattr(station, axis)):
+            ctx.flag(f"{where}: {axis} {st[axis]} differs from the input {getattr(station, axis)}")
+    ready = _meals_ready(station, ctx.settings)
+    if st["meals_ready"] is not None and ctx.secs(st["meals_ready"]) != ready:
+        ctx.flag(
+            f"{where}: meals_ready {_hms(ctx.secs(st['meals_ready']))} differs from the "
+            f"input's {_hms(ready)}"
+        )
+    own_workers = sum(1 for w in ctx.workers.values() if w.station_id == station_id)
+    if st["workers"] != own_workers:
+        ctx.flag(f"{where}: workers is {st['workers']}, the input has {own_workers}")
+    if st["error"] is not None and st["routes"]:
+        ctx.flag(f"{where}: has an error but still has {len(st['routes'])} route(s)")
+
+    for route in st["routes"]:
+        _check_route(ctx, route, station)
+
+
+def _check_station_counts(ctx: _Context, st: Mapping[str, Any], where: str) -> None:
+    routes = st["routes"]
+    trips = [trip for route in routes for trip in route["trips"]]
+    served = sum(len(trip["stops"]) for trip in trips)
+    expected = {
+        "served": served,
+        "clients": served + len(st["unserved"]),
+        "workers_used": len(routes),
+        "travel_s": sum(route["travel_s"] for route in routes),
+        "distance_m": sum(route["distance_m"] for route in routes),
+    }
+    for key, value in expected.items():
+        if st[key] != value:
+            ctx.flag(f"{where}: {key} is {st[key]}, its routes and unserved add up to {value}")
+    departures = [ctx.secs(trip["depart"]) for trip in trips]
+    returns = [ctx.secs(trip["return"]) for trip in trips]
+    for key, values, pick in (
+        ("first_departure", departures, min),
+        ("last_return", returns, max),
+    ):
+        written = None if st[key] is None else ctx.secs(st[key])
+        wanted = pick(values) if values else None
+        if written != wanted:
+            shown = "null" if wanted is None else _hms(wanted)
+            ctx.flag(f"{where}: {key} does not match its trips (expected {shown})")
+
+
+def _check_route(ctx: _Context, route: Mapping[str, Any], station: Station) -> None:
+    worker_id = route["worker_id"]
+    where = f"station {station.station_id} / worker {worker_id}"
+    worker = ctx.workers.get(worker_id)
+    if worker is None:
+        ctx.flag(f"{where}: unknown worker {worker_id}")
+        return
+    if worker.station_id != station.station_id:
+        ctx.flag(
+            f"{where}: worker {worker_id} belongs to station {worker.station_id}, "
+            f"not to station {station.station_id}"
+        )
+    if route["name"] != worker.name:
+        ctx.flag(f"{where}: worker name differs from the input")
+    if route["mode"] != worker.mode:
+        ctx.flag(
+            f"{where}: route mode {route['mode']!r} differs from the worker's "
+            f"{str(worker.mode)!r}"
+        )
+    if route["capacity"] != worker.capacity:
+        ctx.flag(
+            f"{where}: route capacity {route['capacity']} differs from the worker's "
+            f"{worker.capacity}"
+        )
+
+    travel_s = distance_m = 0
+    previous_return: int | None = None
+    reload_s = round(ctx.settings.reload_min * 60)
+    for number, trip in enumerate(route["trips"], start=1):
+        trip_where = f"{where} / trip {number}"
+        depart, returned = ctx.secs(trip["depart"]), ctx.secs(trip["return"])
+        if previous_return is not None:
+            if depart < previous_return:
+                ctx.flag(
+                    f"{trip_where}: leaves at {_hms(depart)} before trip {number - 1} is back "
+                    f"at {_hms(previous_return)}; trips overlap"
+                )
+            elif depart - previous_return < reload_s:
+                ctx.flag(
+                    f"{trip_where}: only {depart - previous_return} s at the station after trip "
+                    f"{number - 1}, reload needs {reload_s} s (reload_min)"
+                )
+        previous_return = returned
+        _check_trip(ctx, trip, trip_where, worker, station)
+        travel_s += sum(stop["travel_s"] for stop in trip["stops"]) + trip["return_travel_s"]
+        distance_m += sum(stop["distance_m"] for stop in trip["stops"]) + trip["return_distance_m"]
+    if route["travel_s"] != travel_s:
+        ctx.flag(
+            f"{where}: route travel_s {route['travel_s']} is not the sum of its legs {travel_s}"
+        )
+    if route["distance_m"] != distance_m:
+        ctx.flag(
+            f"{where}: route distance_m {route['distance_m']} is not the sum of its legs "
+            f"{distance_m}"
+        )
+
+
+def _check_leg(
+    ctx: _Context,
+    where: str,
+    written: tuple[int, int],
+    *,
+    ends: tuple[tuple[float, float], tuple[float, float]],
+    mode: Mode,
+) -> None:
+    travel_s, distance_m = written
+    origin, destination = ends
+    metres, seconds = road_leg(origin, destination, mode=mode, settings=ctx.settings)
+    if abs(distance_m - metres) > DISTANCE_TOLERANCE_M:
+        ctx.flag(f"{where}: leg distance {distance_m} m, the travel model gives {metres:.1f} m")
+    # A time derived from the rounded distance may be off by half a metre's worth.
+    slack = TIME_TOLERANCE_S + 0.5 / ctx.settings.speed_m_per_s(mode)
+    if abs(travel_s - seconds) > slack:
+        ctx.flag(f"{where}: leg travel time {travel_s} s, the travel model gives {seconds:.1f} s")
+
+
+def _check_trip(
+    ctx: _Context, trip: Mapping[str, Any], where: str, worker: Worker, station: Station
+) -> None:
+    settings = ctx.settings
+    depart, returned = ctx.secs(trip["depart"]), ctx.secs(trip["return"])
+    ready = _meals_ready(station, settings)
+    if depart < ready:
+        ctx.flag(f"{where}: leaves at {_hms(depart)}, before meals_ready {_hms(ready)}")
+    if depart < worker.shift_start:
+        ctx.flag(
+            f"{where}: leaves at {_hms(depart)}, before shift start {_hms(worker.shift_start)}"
+        )
+    if returned > worker.shift_end:
+        ctx.flag(f"{where}: back at {_hms(returned)}, after shift end {_hms(worker.shift_end)}")
+
+    stops = trip["stops"]
+    meals = sum(stop["meals"] for stop in stops)
+    if trip["meals"] != meals:
+        ctx.flag(f"{where}: trip meals {trip['meals']} is not the sum of its stops' meals {meals}")
+    if meals > worker.capacity:
+        ctx.flag(f"{where}: carries {meals} meals, over the worker's capacity {worker.capacity}")
+
+    point = (station.lat, station.lon)
+    previous_depart = depart
+    for number, stop in enumerate(stops, start=1):
+        client_id = stop["client_id"]
+        stop_where = f"{where} / stop {number} (client {client_id})"
+        ctx.seen[client_id].append((station.station_id, "routed", stop_where))
+        client = ctx.clients.get(client_id)
+        here = (stop["lat"], stop["lon"]) if client is None else (client.lat, client.lon)
+        _check_leg(
+            ctx,
+            stop_where,
+            (stop["travel_s"], stop["distance_m"]),
+            ends=(point, here),
+            mode=worker.mode,
+        )
+        arrive, start, leave = (ctx.secs(stop[key]) for key in ("arrive", "start", "depart"))
+        if arrive != previous_depart + stop["travel_s"]:
+            ctx.flag(
+                f"{stop_where}: arrive {_hms(arrive)} is not the previous departure "
+                f"{_hms(previous_depart)} + travel_s {stop['travel_s']}"
+            )
+        if start < arrive:
+            ctx.flag(f"{stop_where}: service starts {_hms(start)}, before arrival {_hms(arrive)}")
+        if start - depart > settings.max_min_after_departure * 60:
+            ctx.flag(
+                f"{stop_where}: food safety: service starts {(start - depart) / 60:.1f} min "
+                f"after the trip left the station (max_min_after_departure "
+                f"{settings.max_min_after_departure:g})"
+            )
+        if start - ready > settings.max_min_after_ready * 60:
+            ctx.flag(
+                f"{stop_where}: food safety: service starts {(start - ready) / 60:.1f} min "
+                f"after meals_ready (max_min_after_ready {settings.max_min_after_ready:g})"
+            )
+        if client is not None:
+            _check_stop_against_client(
+                ctx, stop, stop_where, client=client, worker=worker, times=(start, leave)
+            )
+        point, previous_depart = here, leave
+
+    _check_leg(
+        ctx,
+        f"{where} / return",
+        (trip["return_travel_s"], trip["return_distance_m"]),
+        ends=(point, (station.lat, station.lon)),
+        mode=worker.mode,
+    )
+    if returned != previous_depart + trip["return_travel_s"]:
+        ctx.flag(
+            f"{where}: return {_hms(returned)} is not the last departure "
+            f"{_hms(previous_depart)} + return_travel_s {trip['return_travel_s']}"
+        )
+
+
+def _check_stop_against_client(
+    ctx: _Context,
+    stop: Mapping[str, Any],
+    where: str,
+    *,
+    client: Client,
+    worker: Worker,
+    times: tuple[int, int],
+) -> None:
+    start, leave = times
+    window_start, window_end = _window(client, ctx.settings)
+    if start < window_start:
+        ctx.flag(f"{where}: service starts {_hms(start)}, before window start {_hms(window_start)}")
+    if start > window_end:
+        ctx.flag(f"{where}: service starts {_hms(start)}, after window end {_hms(window_end)}")
+    written_window = (ctx.secs(stop["window"]["start"]), ctx.secs(stop["window"]["end"]))
+    if written_window != (window_start, window_end):
+        ctx.flag(
+            f"{where}: window {_hms(written_window[0])}-{_hms(written_window[1])} differs "
+            f"from the input's {_hms(window_start)}-{_hms(window_end)}"
+        )
+    service = _service_s(client, ctx.settings)
+    if abs(leave - (start + service)) > SERVICE_TOLERANCE_S:
+        ctx.flag(
+            f"{where}: departs {_hms(leave)}, expected start {_hms(start)} + service "
+            f"{service} s"
+        )
+    missing = client.skills - worker.skills
+    if missing:
+        ctx.flag(
+            f"{where}: worker {worker.worker_id} lacks the skills {sorted(missing)} "
+            f"the client needs"
+        )
+    if client.station_id != worker.station_id:
+        ctx.flag(
+            f"{where}: client of station {client.station_id} is served by worker "
+            f"{worker.worker_id} of station {worker.station_id}"
+        )
+    if not (_same_float(stop["lat"], client.lat) and _same_float(stop["lon"], client.lon)):
+        ctx.flag(f"{where}: stop lat/lon differ from the client's")
+    for key, expected in (
+        ("name", client.name),
+        ("meals", client.meals),
+        ("diet", client.diet),
+        ("care_level", str(client.care_level)),
+        ("address", client.address),
+        ("phone", client.phone),
+        ("notes", client.notes),
+    ):
+        if stop[key] != expected:
+            shown = "" if key in ("name", "address", "phone", "notes") else (
+                f" ({stop[key]!r}, input {expected!r})"
+            )
+            ctx.flag(f"{where}: stop {key} differs from the input{shown}")
+    if frozenset(stop["skills"]) != client.skills:
+        ctx.flag(f"{where}: stop skills {sorted(stop['skills'])} differ from the input")
+
+
+def _check_coverage(ctx: _Context) -> None:
+    weekday = WEEKDAYS[ctx.date.weekday()]
+    for client_id, places in sorted(ctx.seen.items()):
+        client = ctx.clients.get(client_id)
+        rejected = client_id in ctx.rejected
+        routed = [where for _, kind, where in places if kind == "routed"]
+        if client is None and not rejected:
+            ctx.flag(f"unknown client {client_id} appears in the plan ({places[0][2]})")
+            continue
+        due = client is not None and client.is_due(ctx.date)
+        if client is not None and not due and not rejected:
+            ctx.flag(
+                f"client {client_id} is not due on {weekday} {ctx.date.isoformat()} but "
+                f"appears in the plan ({places[0][2]})"
+            )
+            continue
+        allowed = int(due) + int(rejected)
+        if len(places) > allowed:
+            listing = "; ".join(where for _, _, where in places)
+            ctx.flag(f"client {client_id} appears more than once: {listing}")
+        if rejected and not due and routed:
+            ctx.flag(f"client {client_id} is a rejected row but is routed ({routed[0]})")
+        if due and client is not None:
+            for station_id, _, where in places:
+                if station_id != client.station_id and client.station_id in ctx.stations:
+                    ctx.flag(
+                        f"client {client_id} of station {client.station_id} is listed under "
+                        f"station {station_id} ({where})"
+                    )
+    for client in ctx.clients.values():
+        if client.is_due(ctx.date) and client.client_id not in ctx.seen:
+            ctx.flag(
+                f"client {client.client_id} of station {client.station_id} is due on {weekday} "
+                f"but is missing: neither routed nor unserved"
+            )
+    for client_id in sorted(ctx.rejected):
+        kinds = [kind for _, kind, _ in ctx.seen.get(client_id, [])]
+        if "unserved" not in kinds:
+            ctx.flag(f"rejected row of client {client_id} is missing from unserved")
+
+
+def _check_totals(ctx: _Context, plan_doc: Mapping[str, Any]) -> None:
+    stations = plan_doc["stations"]
+    routes = [route for st in stations for route in st["routes"]]
+    trips = [trip for route in routes for trip in route["trips"]]
+    expected = {
+        "stations": len(stations),
+        "stations_failed": sum(1 for st in stations if st["error"]),
+        "clients": sum(st["clients"] for st in stations),
+        "served": sum(len(trip["stops"]) for trip in trips),
+        "unserved": sum(len(st["unserved"]) for st in stations),
+        "meals": sum(stop["meals"] for trip in trips for stop in trip["stops"]),
+        "workers_used": len(routes),
+        "travel_s": sum(route["travel_s"] for route in routes),
+        "distance_m": sum(route["distance_m"] for route in routes),
+    }
+    for key, value in expected.items():
+        if plan_doc["totals"][key] != value:
+            ctx.flag(f"totals: {key} is {plan_doc['totals'][key]}, the stations add up to {value}")
+
+
+# ----------------------------------------------------------------------------- priority
+
+
+def servable_alone(
+    client: Client, worker: Worker, station: Station, settings: Settings
+) -> bool:
+    """Whether ``worker`` could serve ``client`` on a trip of its own, on an empty day.
+
+    Checks skills, capacity, the window, both food-safety limits and the shift, leaving
+    as late as helps (no waiting beyond the window start). A client no worker can
+    serve alone is unserved for a reason no other client caused.
+
+    Parameters
+    ----------
+    client, worker, station
+        From the input.
+    settings
+        The planning settings.
+    """
+    if not client.skills <= worker.skills or client.meals > worker.capacity:
+        return False
+    here, home = (station.lat, station.lon), (client.lat, client.lon)
+    _, out_s = road_leg(here, home, mode=worker.mode, settings=settings)
+    _, back_s = road_leg(home, here, mode=worker.mode, settings=settings)
+    out, back = round(out_s), round(back_s)
+    ready = _meals_ready(station, settings)
+    window_start, window_end = _window(client, settings)
+    depart = max(ready, worker.shift_start, window_start - out)
+    start = max(depart + out, window_start)
+    return (
+        start <= window_end
+        and start - depart <= settings.max_min_after_departure * 60
+        and start - ready <= settings.max_min_after_ready * 60
+        and start + _service_s(client, settings) + back <= worker.shift_end
+    )
+
+
+def priority_inversions(
+    plan_doc: Mapping[str, Any],
+    clients: Sequence[Client],
+    *,
+    workers: Sequence[Worker] | None = None,
+    stations: Sequence[Station] | None = None,
+    settings: Settings | None = None,
+) -> list[str]:
+    """Unserved clients who outrank a served client of the same station.
+
+    Care levels rank disabled, then semi-disabled, then other: a planner that leaves
+    anyone out should leave out the lowest level first. Whether an unserved client
+    could have been served *instead* is not decidable locally (a swap may break
+    windows or capacity elsewhere), so this is kept apart from :func:`check_plan`;
+    call it on instances built so that no inversion is forced.
+
+    Parameters
+    ----------
+    plan_doc
+        plan.json as parsed JSON (schema-valid).
+    clients
+        The input clients; unserved ids not among them (rejected rows) are ignored.
+    workers, stations, settings
+        When all three are given, an unserved client whom no worker of the station
+        could serve even alone (:func:`servable_alone`) is excused: that client is out
+        for their own reason (skills, meals, window, food safety, shift).
+
+    Returns
+    -------
+    list[str]
+        One message per unserved client who outranks a served client of their station.
+    """
+    by_id = {client.client_id: client for client in clients}
+    station_by_id = {s.station_id: s for s in stations or ()}
+    excusable = workers is not None and stations is not None and settings is not None
+    found = []
+    for st in plan_doc["stations"]:
+        served = [
+            by_id[stop["client_id"]]
+            for route in st["routes"]
+            for trip in route["trips"]
+            for stop in trip["stops"]
+            if stop["client_id"] in by_id
+        ]
+        station = station_by_id.get(st["station_id"])
+        for entry in st["unserved"]:
+            client = by_id.get(entry["client_id"])
+            if client is None:
+                continue
+            if excusable and station is not None and settings is not None:
+                own = [w for w in workers or () if w.station_id == station.station_id]
+                if not any(servable_alone(client, w, station, settings) for w in own):
+                    continue
+            rank = _PRIORITY[client.care_level]
+            lower = [other for other in served if _PRIORITY[other.care_level] > rank]
+            if lower:
+                found.append(
+                    f"station {st['station_id']}: {client.care_level} client {client.client_id} "
+                    f"is unserved while {len(lower)} lower-priority client(s) are served, e.g. "
+                    f"{lower[0].care_level} client {lower[0].client_id}"
+                )
+    return found
