@@ -173,27 +173,28 @@ def plan(
             only=only,
             on_done=lambda _station: progress.advance(task),
         )
+    from .output import write_plan_json, write_routes_csv
+    from .render import render_day
+
     try:
-        written = write_day(result, target, redact=redact)
-    except (OSError, MealrouteError) as error:
+        written = [write_plan_json(result, target), write_routes_csv(result, target)]
+    except OSError as error:
         raise _fail(f"cannot write the plan to {target}: {error}", EXIT_NOTHING) from None
     _print_summary(result)
+    try:
+        written += render_day(
+            result, target, lang=settings.lang, tiles=settings.tiles, redact=redact
+        )
+    except Exception as error:  # noqa: BLE001 - the plan is written; say what is missing
+        err.print(
+            f"[red]error:[/red] plan.json and routes.csv are written, but the maps and "
+            f"sheets could not be drawn: {type(error).__name__}: {error}"
+        )
+        raise typer.Exit(EXIT_NOTHING) from None
     out.print(f"wrote {len(written)} files to {target}/ (open {target / 'index.html'})")
     unserved = sum(len(s.unserved) for s in result.stations)
     failed = sum(1 for s in result.stations if s.error)
     raise typer.Exit(EXIT_UNSERVED if unserved or failed else EXIT_OK)
-
-
-def write_day(plan: Plan, out_dir: Path, *, redact: bool) -> list[Path]:
-    """plan.json and routes.csv, then the day pack drawn from them."""
-    from .output import write_plan_json, write_routes_csv
-    from .render import render_day
-    from .settings import Settings
-
-    settings = Settings.from_dict(plan.settings)
-    written = [write_plan_json(plan, out_dir), write_routes_csv(plan, out_dir)]
-    written += render_day(plan, out_dir, lang=settings.lang, tiles=settings.tiles, redact=redact)
-    return written
 
 
 def _clock(seconds: int | None) -> str:

@@ -22,7 +22,7 @@ def plan_station_safely(day: StationDay, date: dt.date, settings: Settings) -> S
     """:func:`plan_station`, with any error turned into a failed station plan."""
     try:
         return plan_station(day, date, settings)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - one station must not stop the others
         return failed_station(day, f"{type(error).__name__}: {error}", settings)
 
 
@@ -60,7 +60,7 @@ def plan_stations(
             k = futures[future]
             try:
                 plan = future.result()
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - e.g. the process died
                 plan = failed_station(days[k], f"{type(error).__name__}: {error}", settings)
             results[k] = plan
             if on_done:

@@ -350,7 +350,7 @@ def _workbook_sources(
             # openpyxl warns about workbook features it drops (data validation, ...).
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, data_only=True)
-    except Exception as error:  # openpyxl raises many types on damaged files
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many types on damaged files
         message = (
             f"cannot read the workbook ({error}); it is not an .xlsx file, "
             "or it is damaged or password-protected"

@@ -162,3 +162,21 @@ def test_parallel_and_serial_runs_give_the_same_plan(tmp_path: Path) -> None:
             station["solver"].pop("seconds", None)
         plans.append(json.dumps(document, sort_keys=True))
     assert plans[0] == plans[1]
+
+
+def test_a_drawing_failure_keeps_the_written_plan(
+    tmp_path: Path, tiny_station: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mealroute.render
+
+    def broken(*args: object, **kwargs: object) -> list[Path]:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(mealroute.render, "render_day", broken)
+    data = write_data_dir(tmp_path / "data", **tiny_station)
+    out = tmp_path / "out"
+    result = run("plan", data, "--date", TUESDAY, "--out", out, *FAST)
+    assert result.exit_code == 1
+    assert "plan.json and routes.csv are written" in result.stderr
+    assert "RuntimeError: no fonts" in result.stderr
+    assert read_plan(out)["totals"]["served"] == 4
