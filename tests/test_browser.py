@@ -372,3 +372,65 @@ def test_clients_in_one_building_are_all_visible_and_clickable(
     icons.nth(2).click()
     assert stops[2].name in page.locator(".leaflet-popup-content").inner_text()
     shoot(page, "worker-phone-one-building")
+
+
+# --------------------------------------------------- the coordinator's pages and prints
+@pytest.fixture(scope="module")
+def day_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole day pack (render_day) of the hostile sample plan."""
+    from mealroute.render import render_day
+    from tests.plan_factory import hostile_plan
+
+    folder = tmp_path_factory.mktemp("browser-day-pack")
+    render_day(hostile_plan(), folder, lang="zh", tiles="osm", redact=False)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "relative"),
+    [
+        ("index", "index.html"),
+        ("sheets", "sheets.html"),
+        ("kitchen", "kitchen.html"),
+    ],
+)
+def test_coordinator_pages_load_offline_and_show_injections_as_text(
+    browser: Browser, day_pack: Path, name: str, relative: str
+) -> None:
+    from tests.plan_factory import INJECTED_NAME as FACTORY_NAME
+
+    if relative != "index.html":
+        (page_path,) = sorted(day_pack.glob(f"stations/*/{relative}"))[:1]
+    else:
+        page_path = day_pack / relative
+    for size_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        context = browser.new_context(viewport=viewport)
+        requests: list[str] = []
+        errors: list[str] = []
+        dialogs: list[str] = []
+
+        def route(handle: Route, requests: list[str] = requests) -> None:
+            if handle.request.url.startswith("file://"):
+                handle.continue_()
+            else:
+                requests.append(handle.request.url)
+                handle.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on(
+            "console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None
+        )
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
+        page.goto(page_path.as_uri())
+        page.wait_for_load_state("load")
+        assert requests == []  # these pages need nothing from the network at all
+        assert errors == []
+        assert dialogs == []
+        if name != "kitchen":  # the kitchen list shows meals, not names
+            assert FACTORY_NAME in page.inner_text("body")
+        assert page.locator("img[src=x]").count() == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{size_name}.png", full_page=True)
+        context.close()
