@@ -198,17 +198,16 @@ def plan(
 
 
 def _clock(seconds: int | None) -> str:
-    from .clock import format_clock
-
-    return "-" if seconds is None else format_clock(seconds)
+    """HH:MM for the summary table (seconds are in plan.json and routes.csv)."""
+    return "-" if seconds is None else f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 def _print_summary(plan: Plan) -> None:
     table = Table(title=f"mealroute plan for {plan.date.isoformat()}", title_justify="left")
-    for column in ("station", "clients", "served", "unserved", "workers used", "km"):
+    for column in ("station", "clients", "served", "unserved", "workers", "km"):
         table.add_column(column, justify="right" if column != "station" else "left")
-    table.add_column("first departure")
-    table.add_column("last return")
+    table.add_column("first out")
+    table.add_column("last back")
     for station in plan.stations:
         trips = [t for route in station.routes for t in route.trips]
         km = sum(route.distance_m for route in station.routes) / 1000
