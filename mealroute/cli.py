@@ -243,7 +243,8 @@ def validate(
     ] = None,
 ) -> None:
     """Check the input files: every problem at once, with file, row, column and value."""
-    from .load import dataset_from_dir, validate_dataset
+    from .checks import validate_dataset
+    from .load import dataset_from_dir
     from .settings import Settings
 
     day = _parse_date(date) if date else None

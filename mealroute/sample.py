@@ -174,7 +174,7 @@ def choose_offices(count: int, seed: int) -> tuple[StreetOffice, ...]:
     offices = street_offices()
     if count >= len(offices):
         rng = random.Random(f"mealroute-sample:{seed}:second-stations")
-        extra = []
+        extra: list[StreetOffice] = []
         for k, office in enumerate(rng.sample(offices, len(offices)) * (count // len(offices))):
             if len(offices) + len(extra) >= count:
                 break

@@ -79,6 +79,11 @@ def keyed(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {key(word): value for word, value in mapping.items()}
 
 
+def count(number: int, noun: str) -> str:
+    """``"1 client"``, ``"3 clients"``: a number and an English noun for messages."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def choices(mapping: Mapping[str, Any]) -> str:
     """``"walk (步行), bike (自行车) or car (汽车)"``: each value and its first Chinese word."""
     first: dict[str, str] = {}

@@ -78,7 +78,8 @@ def _window(client: Client, settings: Settings) -> tuple[int, int]:
 
 def _service_s(client: Client, settings: Settings) -> int:
     minutes = (
-        settings.service_min[client.care_level] if client.service_min is None
+        settings.service_min[client.care_level]
+        if client.service_min is None
         else client.service_min
     )
     return round(minutes * 60)
@@ -136,9 +137,7 @@ class _Context:
     rejected: frozenset[str]
     violations: list[str] = field(default_factory=list)
     # client id -> [(station id of the plan section, "routed" | "unserved", where)]
-    seen: dict[str, list[tuple[str, str, str]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    seen: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     routed_workers: Counter[str] = field(default_factory=Counter)
 
     def flag(self, message: str) -> None:
@@ -372,8 +371,7 @@ def _check_route(ctx: _Context, route: Mapping[str, Any], station: Station) -> N
         ctx.flag(f"{where}: worker name differs from the input")
     if route["mode"] != worker.mode:
         ctx.flag(
-            f"{where}: route mode {route['mode']!r} differs from the worker's "
-            f"{str(worker.mode)!r}"
+            f"{where}: route mode {route['mode']!r} differs from the worker's {str(worker.mode)!r}"
         )
     if route["capacity"] != worker.capacity:
         ctx.flag(
@@ -532,8 +530,7 @@ def _check_stop_against_client(
     service = _service_s(client, ctx.settings)
     if abs(leave - (start + service)) > SERVICE_TOLERANCE_S:
         ctx.flag(
-            f"{where}: departs {_hms(leave)}, expected start {_hms(start)} + service "
-            f"{service} s"
+            f"{where}: departs {_hms(leave)}, expected start {_hms(start)} + service {service} s"
         )
     missing = client.skills - worker.skills
     if missing:
@@ -558,8 +555,10 @@ def _check_stop_against_client(
         ("notes", client.notes),
     ):
         if stop[key] != expected:
-            shown = "" if key in ("name", "address", "phone", "notes") else (
-                f" ({stop[key]!r}, input {expected!r})"
+            shown = (
+                ""
+                if key in ("name", "address", "phone", "notes")
+                else (f" ({stop[key]!r}, input {expected!r})")
             )
             ctx.flag(f"{where}: stop {key} differs from the input{shown}")
     if frozenset(stop["skills"]) != client.skills:
@@ -630,9 +629,7 @@ def _check_totals(ctx: _Context, plan_doc: Mapping[str, Any]) -> None:
 # ----------------------------------------------------------------------------- priority
 
 
-def servable_alone(
-    client: Client, worker: Worker, station: Station, settings: Settings
-) -> bool:
+def servable_alone(client: Client, worker: Worker, station: Station, settings: Settings) -> bool:
     """Whether ``worker`` could serve ``client`` on a trip of its own, on an empty day.
 
     Checks skills, capacity, the window, both food-safety limits and the shift, leaving

@@ -1,4 +1,5 @@
-"""Shared test helpers: small data folders written as a coordinator would, and the CLI."""
+"""Shared test helpers: small data folders written as a coordinator would, the CLI,
+and the map pages of the hand-made map plan (drawn once for test_maps and test_browser)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from mealroute.cli import app
+from mealroute.model import Plan
+from mealroute.render.assets import install_assets
+from mealroute.render.maps import write_station_map, write_worker_map
+from tests.plan_factory import map_plan as hand_made_map_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "jinan"
@@ -141,3 +146,32 @@ def tiny_station() -> dict[str, list[dict[str, Any]]]:
             },
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def map_plan() -> Plan:
+    """The plan of the map pages (:func:`tests.plan_factory.map_plan`)."""
+    return hand_made_map_plan()
+
+
+@pytest.fixture(scope="session")
+def map_pages(map_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The map plan's station drawn in Chinese on OSM tiles and in English on AMap tiles.
+
+    Keys are ``"{lang}-{tiles}-overview"`` for the station's map and
+    ``"{lang}-{tiles}-{worker_id}"`` for each worker's (``"zh-osm-W1"``); each
+    drawing is a folder of its own with Leaflet installed.
+    """
+    station = map_plan.stations[0]
+    drawn: dict[str, Path] = {}
+    for lang, tiles in (("zh", "osm"), ("en", "amap")):
+        out = tmp_path_factory.mktemp(f"maps-{lang}-{tiles}")
+        install_assets(out)
+        drawn[f"{lang}-{tiles}-overview"] = write_station_map(
+            map_plan, station, out, lang=lang, tiles=tiles
+        )
+        for route in station.routes:
+            drawn[f"{lang}-{tiles}-{route.worker_id}"] = write_worker_map(
+                map_plan, station, route, out, lang=lang, tiles=tiles
+            )
+    return drawn

@@ -1,4 +1,4 @@
-"""A small hand-made plan for tests of everything that draws a plan.
+"""Small hand-made plans for tests of everything that draws a plan.
 
 ``sample_plan()`` holds two stations in Jinan on Tuesday 1 December 2026:
 
@@ -11,6 +11,14 @@
 
 Travel between points is a fixed 8 minutes and 600 m, service time follows the care
 level, so every time can be checked by hand (see :func:`build_trip`).
+
+``map_plan()`` is the plan of the map pages, on the same day: one station ``S1``
+泉城社工站 whose worker ``W1`` (王芳, e-bike) has two trips (three stops, then one)
+and ``W2`` (named :data:`INJECTED_WORKER`, on foot) one trip of two stops. Its six
+stops stand at points of their own around Jinan, with times as given (see
+:func:`stop_at`); W1's second stop holds :data:`INJECTED_NAME`,
+:data:`INJECTED_ADDRESS` and :data:`INJECTED_NOTES`, and the one unserved client's
+reason is :data:`INJECTED_REASON`.
 
 Also here: :func:`hostile_plan` (injections in every free-text field),
 :func:`parse_html` (a small tree from :mod:`html.parser` to assert on pages) and
@@ -29,7 +37,10 @@ from mealroute.settings import Settings
 
 DATE = dt.date(2026, 12, 1)
 INJECTED_NAME = "<img src=x onerror=alert(1)>"
-INJECTED_NOTES = "<script>alert('notes')</script>"
+INJECTED_NOTES = "</script><script>alert('notes')</script>"
+INJECTED_ADDRESS = "${alert(3)} `x` \"q\" 'a' & more"
+INJECTED_WORKER = 'Li "Lei" <b onmouseover=alert(4)>bold</b>'
+INJECTED_REASON = "<svg onload=alert(5)>: window too early"
 FORMULA_NAME = "=cmd|' /C calc'!A0"
 UNSERVED_REASON = "no worker of the station can arrive before 12:30 (window ends)"
 FAILED_ERROR = "station S2 has no workers on 2026-12-01"
@@ -60,6 +71,36 @@ class Visit:
     notes: str = ""
 
 
+def _stop(
+    visit: Visit,
+    at: tuple[float, float],
+    *,
+    arrive: int,
+    start: int,
+    depart: int,
+    travel_s: int,
+    distance_m: int,
+) -> Stop:
+    return Stop(
+        client_id=visit.client_id,
+        name=visit.name,
+        lat=at[0],
+        lon=at[1],
+        arrive=arrive,
+        start=start,
+        depart=depart,
+        travel_s=travel_s,
+        distance_m=distance_m,
+        meals=visit.meals,
+        diet=visit.diet,
+        care_level=visit.care_level,
+        window=visit.window,
+        address=visit.address,
+        phone=visit.phone,
+        notes=visit.notes,
+    )
+
+
 def build_trip(depart: int, visits: list[Visit], *, origin: tuple[float, float]) -> Trip:
     """A trip leaving at ``depart`` that visits ``visits`` in order and comes back.
 
@@ -73,24 +114,16 @@ def build_trip(depart: int, visits: list[Visit], *, origin: tuple[float, float])
         arrive = clock + LEG_S
         start = max(arrive, visit.window[0])
         leave = start + SERVICE_S[visit.care_level]
+        at = (origin[0] + 0.002 * number, origin[1] + 0.003 * number)
         stops.append(
-            Stop(
-                client_id=visit.client_id,
-                name=visit.name,
-                lat=origin[0] + 0.002 * number,
-                lon=origin[1] + 0.003 * number,
+            _stop(
+                visit,
+                at,
                 arrive=arrive,
                 start=start,
                 depart=leave,
                 travel_s=LEG_S,
                 distance_m=LEG_M,
-                meals=visit.meals,
-                diet=visit.diet,
-                care_level=visit.care_level,
-                window=visit.window,
-                address=visit.address,
-                phone=visit.phone,
-                notes=visit.notes,
             )
         )
         clock = leave
@@ -237,6 +270,145 @@ def all_stops(plan: Plan) -> list[Stop]:
         for trip in route.trips
         for stop in trip.stops
     ]
+
+
+# ----------------------------------------------------------------------------- the map plan
+
+MAP_STATION = (36.6650, 117.0200)
+
+
+def stop_at(visit: Visit, lat: float, lon: float, arrive: str) -> Stop:
+    """A stop at a point of its own: reached at ``arrive`` (400 s, 900 m), left 5 minutes later."""
+    at = hm(arrive)
+    return _stop(
+        visit, (lat, lon), arrive=at, start=at, depart=at + 300, travel_s=400, distance_m=900
+    )
+
+
+def map_plan() -> Plan:
+    """The plan the map pages draw (see the module's docstring)."""
+    w1_trip1 = Trip(
+        depart=hm("10:40"),
+        return_=hm("11:40"),
+        stops=(
+            stop_at(
+                Visit(
+                    "C01",
+                    "张秀英",
+                    meals=2,
+                    diet="soft",
+                    care_level=CareLevel.DISABLED,
+                    address="历下区解放路12号3单元201",
+                    phone="0531-8888 1234",
+                    notes="敲门后稍等，老人行动慢",
+                ),
+                36.6702,
+                117.0251,
+                "11:02",
+            ),
+            stop_at(
+                Visit(
+                    "C02",
+                    INJECTED_NAME,
+                    address=INJECTED_ADDRESS,
+                    phone="13800000000",
+                    notes=INJECTED_NOTES,
+                ),
+                36.6731,
+                117.0302,
+                "11:12",
+            ),
+            stop_at(
+                Visit(
+                    "C03",
+                    "刘桂兰",
+                    diet="halal;low-salt",
+                    care_level=CareLevel.SEMI_DISABLED,
+                    address="历下区文化东路5号",
+                ),
+                36.6688,
+                117.0340,
+                "11:24",
+            ),
+        ),
+        return_travel_s=600,
+        return_distance_m=1300,
+    )
+    w1_trip2 = Trip(
+        depart=hm("11:45"),
+        return_=hm("12:25"),
+        stops=(
+            stop_at(
+                Visit(
+                    "C04",
+                    "陈志强",
+                    meals=3,
+                    diet="diabetic",
+                    address="历下区青年东路8号",
+                    phone="+86 139 0000 0000",
+                ),
+                36.6601,
+                117.0150,
+                "11:58",
+            ),
+        ),
+        return_travel_s=500,
+        return_distance_m=1100,
+    )
+    w2_trip = Trip(
+        depart=hm("10:50"),
+        return_=hm("12:05"),
+        stops=(
+            stop_at(Visit("C05", "Zhao Min", address="Heping Rd 3"), 36.6620, 117.0262, "11:08"),
+            stop_at(
+                Visit("C06", "孙丽", care_level=CareLevel.DISABLED, address="历下区和平路20号"),
+                36.6585,
+                117.0290,
+                "11:30",
+            ),
+        ),
+        return_travel_s=700,
+        return_distance_m=900,
+    )
+    station = StationPlan(
+        station_id="S1",
+        name="泉城社工站",
+        lat=MAP_STATION[0],
+        lon=MAP_STATION[1],
+        address="历下区泉城路1号",
+        phone="0531-12345678",
+        workers=2,
+        meals_ready=hm("10:30"),
+        routes=(
+            Route(
+                worker_id="W1",
+                name="王芳",
+                mode=Mode.EBIKE,
+                capacity=8,
+                trips=(w1_trip1, w1_trip2),
+                phone="13900000001",
+            ),
+            Route(
+                worker_id="W2",
+                name=INJECTED_WORKER,
+                mode=Mode.WALK,
+                capacity=4,
+                trips=(w2_trip,),
+            ),
+        ),
+        unserved=(
+            Unserved(
+                client_id="C07",
+                name="周建国",
+                reason=INJECTED_REASON,
+                care_level=CareLevel.OTHER,
+                lat=36.6760,
+                lon=117.0120,
+                address="历下区北园大街100号",
+            ),
+        ),
+    )
+    return Plan(date=DATE, stations=(station,))
 
 
 # ----------------------------------------------------------------------------- hostile input

@@ -21,14 +21,14 @@ import pytest
 from mealroute.coords import wgs84_to_gcj02
 from mealroute.model import Plan
 from mealroute.render.assets import install_assets
-from mealroute.render.maps import write_station_map, write_worker_map
-from tests.conftest_browser import (
+from mealroute.render.maps import write_worker_map
+from tests.plan_factory import (
     INJECTED_ADDRESS,
     INJECTED_NAME,
     INJECTED_NOTES,
     INJECTED_REASON,
     INJECTED_WORKER,
-    sample_plan,
+    hostile_plan,
 )
 
 CHROMIUM = shutil.which("chromium") or (
@@ -44,7 +44,15 @@ pytestmark = [
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Route, ViewportSize
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        Dialog,
+        FloatRect,
+        Page,
+        Route,
+        ViewportSize,
+    )
 
 ARGS = [
     "--headless",
@@ -84,26 +92,6 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return sample_plan()
-
-
-@pytest.fixture(scope="module")
-def folders(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sample plan drawn as zh on OSM tiles and as en on AMap tiles."""
-    station = plan.stations[0]
-    out: dict[str, Path] = {}
-    for lang, tiles in (("zh", "osm"), ("en", "amap")):
-        folder = tmp_path_factory.mktemp(f"browser-{lang}-{tiles}")
-        install_assets(folder)
-        write_station_map(plan, station, folder, lang=lang, tiles=tiles)
-        for route in station.routes:
-            write_worker_map(plan, station, route, folder, lang=lang, tiles=tiles)
-        out[tiles] = folder
-    return out
 
 
 @pytest.fixture
@@ -151,19 +139,24 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
         context.close()
 
 
-def overview(folder: Path) -> Path:
-    return folder / "stations" / "S1" / "map.html"
-
-
-def worker(folder: Path, worker_id: str) -> Path:
-    return folder / "stations" / "S1" / f"worker-{worker_id}.html"
-
-
 def latlngs(page: Page, kind: str) -> list[list[float]]:
     """Where the page's markers of ``kind`` stand (their points, not their icons)."""
     return page.evaluate(
         f"window.mealroute.{kind}.map(m => [m.getLatLng().lat, m.getLatLng().lng])"
     )
+
+
+def settled_boxes(page: Page, selector: str) -> list[FloatRect]:
+    """The boxes of ``selector`` once they stop moving (Leaflet animates the first zoom)."""
+    locator = page.locator(selector)
+    before: list[FloatRect] = []
+    for _ in range(40):
+        boxes = [box for i in range(locator.count()) if (box := locator.nth(i).bounding_box())]
+        if boxes and boxes == before:
+            return boxes
+        before = boxes
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{selector} kept moving for 2 s")
 
 
 def assert_offline_and_clean(seen: Visit) -> None:
@@ -184,12 +177,12 @@ def shoot(page: Page, name: str) -> None:
 
 
 def test_overview_draws_every_marker_and_line_offline(
-    folders: dict[str, Path], visit, plan: Plan
+    map_pages: dict[str, Path], visit, map_plan: Plan
 ) -> None:
-    seen = visit(overview(folders["osm"]), DESKTOP)
+    seen = visit(map_pages["zh-osm-overview"], DESKTOP)
     assert_offline_and_clean(seen)
     page = seen.page
-    station = plan.stations[0]
+    station = map_plan.stations[0]
     assert page.evaluate("window.mealroute.stops.length") == station.served
     assert page.locator(".leaflet-marker-icon .mr-num:not(.mr-unserved)").count() == 6
     assert page.locator(".leaflet-marker-icon .mr-unserved").count() == 1
@@ -204,8 +197,8 @@ def test_overview_draws_every_marker_and_line_offline(
     shoot(page, "overview-desktop")
 
 
-def test_overview_layer_switch_hides_a_worker(folders: dict[str, Path], visit) -> None:
-    page = visit(overview(folders["osm"]), DESKTOP).page
+def test_overview_layer_switch_hides_a_worker(map_pages: dict[str, Path], visit) -> None:
+    page = visit(map_pages["zh-osm-overview"], DESKTOP).page
     page.locator(".leaflet-control-layers-overlays input").nth(0).uncheck()
     assert page.locator(".leaflet-marker-icon .mr-num:not(.mr-unserved)").count() == 2
     page.locator(".leaflet-control-layers-overlays input").nth(0).check()
@@ -213,9 +206,9 @@ def test_overview_layer_switch_hides_a_worker(folders: dict[str, Path], visit) -
 
 
 def test_clicking_an_unserved_marker_shows_the_reason_as_text(
-    folders: dict[str, Path], visit
+    map_pages: dict[str, Path], visit
 ) -> None:
-    seen = visit(overview(folders["osm"]), PHONE)
+    seen = visit(map_pages["zh-osm-overview"], PHONE)
     page = seen.page
     page.locator(".leaflet-marker-icon .mr-unserved").click()
     popup = page.locator(".leaflet-popup-content")
@@ -230,12 +223,12 @@ def test_clicking_an_unserved_marker_shows_the_reason_as_text(
 
 
 def test_worker_map_shows_stops_in_order_offline(
-    folders: dict[str, Path], visit, plan: Plan
+    map_pages: dict[str, Path], visit, map_plan: Plan
 ) -> None:
-    seen = visit(worker(folders["osm"], "W1"), PHONE)
+    seen = visit(map_pages["zh-osm-W1"], PHONE)
     assert_offline_and_clean(seen)
     page = seen.page
-    route = plan.stations[0].routes[0]
+    route = map_plan.stations[0].routes[0]
     stops = [stop for trip in route.trips for stop in trip.stops]
     assert page.evaluate("window.mealroute.stops.length") == len(stops)
     icons = page.locator(".leaflet-marker-icon .mr-num")
@@ -252,8 +245,8 @@ def test_worker_map_shows_stops_in_order_offline(
     shoot(page, "worker-phone")
 
 
-def test_injected_text_stays_text_on_the_worker_page(folders: dict[str, Path], visit) -> None:
-    seen = visit(worker(folders["osm"], "W1"), PHONE)
+def test_injected_text_stays_text_on_the_worker_page(map_pages: dict[str, Path], visit) -> None:
+    seen = visit(map_pages["zh-osm-W1"], PHONE)
     page = seen.page
     item = page.locator("#stop-2")
     assert INJECTED_NAME in item.locator(".mr-name").inner_text()
@@ -269,8 +262,8 @@ def test_injected_text_stays_text_on_the_worker_page(folders: dict[str, Path], v
     shoot(page, "worker-phone-popup")
 
 
-def test_clicking_a_stop_marker_shows_its_details(folders: dict[str, Path], visit) -> None:
-    page = visit(worker(folders["osm"], "W1"), DESKTOP).page
+def test_clicking_a_stop_marker_shows_its_details(map_pages: dict[str, Path], visit) -> None:
+    page = visit(map_pages["zh-osm-W1"], DESKTOP).page
     page.locator(".leaflet-marker-icon .mr-num").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -280,16 +273,18 @@ def test_clicking_a_stop_marker_shows_its_details(folders: dict[str, Path], visi
     shoot(page, "worker-desktop")
 
 
-def test_tapping_a_number_in_the_list_opens_it_on_the_map(folders: dict[str, Path], visit) -> None:
-    page = visit(worker(folders["osm"], "W1"), PHONE).page
+def test_tapping_a_number_in_the_list_opens_it_on_the_map(
+    map_pages: dict[str, Path], visit
+) -> None:
+    page = visit(map_pages["zh-osm-W1"], PHONE).page
     page.locator("#stop-4 button.mr-list-num").click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "陈志强" in popup.inner_text()
 
 
-def test_navigation_links_follow_the_phone(folders: dict[str, Path], visit) -> None:
-    path = worker(folders["osm"], "W1")
+def test_navigation_links_follow_the_phone(map_pages: dict[str, Path], visit) -> None:
+    path = map_pages["zh-osm-W1"]
     iphone = visit(path, PHONE, IPHONE_UA).page
     assert iphone.locator("a.mr-nav-amap").first.get_attribute("href").startswith("iosamap://path?")
     assert iphone.locator("a.mr-nav-baidu").first.get_attribute("href").startswith("baidumap://")
@@ -304,10 +299,10 @@ def test_navigation_links_follow_the_phone(folders: dict[str, Path], visit) -> N
 
 
 def test_amap_tiles_move_every_marker_by_the_gcj02_offset(
-    folders: dict[str, Path], visit, plan: Plan
+    map_pages: dict[str, Path], visit, map_plan: Plan
 ) -> None:
-    osm = visit(overview(folders["osm"]), DESKTOP)
-    amap = visit(overview(folders["amap"]), DESKTOP)
+    osm = visit(map_pages["zh-osm-overview"], DESKTOP)
+    amap = visit(map_pages["en-amap-overview"], DESKTOP)
     assert_offline_and_clean(amap)
     assert {urlsplit(u).hostname for u in amap.blocked} <= {
         h for h in TILE_HOSTS if "autonavi" in h
@@ -324,8 +319,8 @@ def test_amap_tiles_move_every_marker_by_the_gcj02_offset(
     shoot(amap.page, "overview-desktop-en-amap")
 
 
-def test_english_worker_page_on_amap_tiles(folders: dict[str, Path], visit) -> None:
-    seen = visit(worker(folders["amap"], "W2"), PHONE)
+def test_english_worker_page_on_amap_tiles(map_pages: dict[str, Path], visit) -> None:
+    seen = visit(map_pages["en-amap-W2"], PHONE)
     assert_offline_and_clean(seen)
     page = seen.page
     assert "Tue 1 Dec 2026" in page.locator(".mr-top").inner_text()
@@ -339,9 +334,9 @@ def test_english_worker_page_on_amap_tiles(folders: dict[str, Path], visit) -> N
 
 
 def test_clients_in_one_building_are_all_visible_and_clickable(
-    plan: Plan, tmp_path: Path, visit
+    map_plan: Plan, tmp_path: Path, visit
 ) -> None:
-    station = plan.stations[0]
+    station = map_plan.stations[0]
     first = station.routes[0]
     trip = first.trips[0]
     same = (36.6690, 117.0300)  # three clients at one address, one next door
@@ -353,10 +348,9 @@ def test_clients_in_one_building_are_all_visible_and_clickable(
     route = dataclasses.replace(first, trips=(dataclasses.replace(trip, stops=stops),))
     station = dataclasses.replace(station, routes=(route,))
     install_assets(tmp_path)
-    path = write_worker_map(plan, station, route, tmp_path, lang="zh", tiles="osm")
+    path = write_worker_map(map_plan, station, route, tmp_path, lang="zh", tiles="osm")
     page = visit(path, PHONE).page
-    icons = page.locator(".leaflet-marker-icon .mr-num")
-    boxes = [icons.nth(i).bounding_box() for i in range(icons.count())]
+    boxes = settled_boxes(page, ".leaflet-marker-icon .mr-num")
     assert len(boxes) == 4
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
@@ -369,7 +363,7 @@ def test_clients_in_one_building_are_all_visible_and_clickable(
             assert apart, "two stop markers cover each other"
     # Each marker still stands for its own point, and each can be clicked.
     assert latlngs(page, "stops") == [list(p) for p in points]
-    icons.nth(2).click()
+    page.locator(".leaflet-marker-icon .mr-num").nth(2).click()
     assert stops[2].name in page.locator(".leaflet-popup-content").inner_text()
     shoot(page, "worker-phone-one-building")
 
@@ -379,7 +373,6 @@ def test_clients_in_one_building_are_all_visible_and_clickable(
 def day_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole day pack (render_day) of the hostile sample plan."""
     from mealroute.render import render_day
-    from tests.plan_factory import hostile_plan
 
     folder = tmp_path_factory.mktemp("browser-day-pack")
     render_day(hostile_plan(), folder, lang="zh", tiles="osm", redact=False)
@@ -397,8 +390,6 @@ def day_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_coordinator_pages_load_offline_and_show_injections_as_text(
     browser: Browser, day_pack: Path, name: str, relative: str
 ) -> None:
-    from tests.plan_factory import INJECTED_NAME as FACTORY_NAME
-
     if relative != "index.html":
         (page_path,) = sorted(day_pack.glob(f"stations/*/{relative}"))[:1]
     else:
@@ -429,7 +420,7 @@ def test_coordinator_pages_load_offline_and_show_injections_as_text(
         assert errors == []
         assert dialogs == []
         if name != "kitchen":  # the kitchen list shows meals, not names
-            assert FACTORY_NAME in page.inner_text("body")
+            assert INJECTED_NAME in page.inner_text("body")
         assert page.locator("img[src=x]").count() == 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{name}-{size_name}.png", full_page=True)

@@ -60,27 +60,46 @@ STATIONS = (S1, S2)
 
 W1 = Worker("W1", "张敏", "S1", Mode.BIKE, capacity=2, shift_start=hm(10), shift_end=hm(13))
 W2 = Worker(
-    "W2", "李娜", "S1", Mode.EBIKE, capacity=3, shift_start=hm(10, 30), shift_end=hm(13),
+    "W2",
+    "李娜",
+    "S1",
+    Mode.EBIKE,
+    capacity=3,
+    shift_start=hm(10, 30),
+    shift_end=hm(13),
     skills=frozenset({"nursing"}),
 )
 W3 = Worker("W3", "王强", "S2", Mode.WALK, capacity=2, shift_start=hm(10), shift_end=hm(13))
 WORKERS = (W1, W2, W3)
 
 C1 = Client(
-    "C1", "赵桂兰", "S1", 36.6740, 117.0040, CareLevel.DISABLED,
-    window_start=hm(11), window_end=hm(11, 40), phone="13800000001", address="经十路1号",
+    "C1",
+    "赵桂兰",
+    "S1",
+    36.6740,
+    117.0040,
+    CareLevel.DISABLED,
+    window_start=hm(11),
+    window_end=hm(11, 40),
+    phone="13800000001",
+    address="经十路1号",
 )
 C2 = Client("C2", "钱秀英", "S1", 36.6760, 117.0010, CareLevel.SEMI_DISABLED, diet="soft")
 C3 = Client("C3", "孙建国", "S1", 36.6650, 116.9950, CareLevel.OTHER, meals=2)
 C4 = Client(
-    "C4", "周玉兰", "S1", 36.6720, 117.0080, CareLevel.DISABLED,
-    service_min=12, skills=frozenset({"nursing"}), notes="上楼",
+    "C4",
+    "周玉兰",
+    "S1",
+    36.6720,
+    117.0080,
+    CareLevel.DISABLED,
+    service_min=12,
+    skills=frozenset({"nursing"}),
+    notes="上楼",
 )
 C5 = Client("C5", "吴德明", "S2", 36.6830, 117.0320, CareLevel.DISABLED)
 C6 = Client("C6", "郑淑珍", "S2", 36.6780, 117.0280, CareLevel.OTHER, days=frozenset({5}))
-C7 = Client(
-    "C7", "冯志强", "S2", 36.6850, 117.0270, CareLevel.OTHER, skills=frozenset({"nursing"})
-)
+C7 = Client("C7", "冯志强", "S2", 36.6850, 117.0270, CareLevel.OTHER, skills=frozenset({"nursing"}))
 CLIENTS = (C1, C2, C3, C4, C5, C6, C7)
 REJECTED = ("R1",)  # a row of S2 the loader rejected
 
@@ -121,7 +140,8 @@ def build_trip(
             settings.lunch_window[1] if client.window_end is None else client.window_end,
         )
         minutes = (
-            settings.service_min[client.care_level] if client.service_min is None
+            settings.service_min[client.care_level]
+            if client.service_min is None
             else client.service_min
         )
         arrive = clock + travel_s
@@ -129,18 +149,33 @@ def build_trip(
         clock = start + round(minutes * 60)
         stops.append(
             Stop(
-                client_id=client.client_id, name=client.name, lat=client.lat, lon=client.lon,
-                arrive=arrive, start=start, depart=clock, travel_s=travel_s,
-                distance_m=distance_m, meals=client.meals, diet=client.diet,
-                care_level=client.care_level, window=window, address=client.address,
-                phone=client.phone, notes=client.notes, skills=client.skills,
+                client_id=client.client_id,
+                name=client.name,
+                lat=client.lat,
+                lon=client.lon,
+                arrive=arrive,
+                start=start,
+                depart=clock,
+                travel_s=travel_s,
+                distance_m=distance_m,
+                meals=client.meals,
+                diet=client.diet,
+                care_level=client.care_level,
+                window=window,
+                address=client.address,
+                phone=client.phone,
+                notes=client.notes,
+                skills=client.skills,
             )
         )
         point = (client.lat, client.lon)
     back_s, back_m = leg(point, (station.lat, station.lon))
     return Trip(
-        depart=depart, return_=clock + back_s, stops=tuple(stops),
-        return_travel_s=back_s, return_distance_m=back_m,
+        depart=depart,
+        return_=clock + back_s,
+        stops=tuple(stops),
+        return_travel_s=back_s,
+        return_distance_m=back_m,
     )
 
 
@@ -165,8 +200,11 @@ def build_plan(
             worker = worker_by_id[worker_id]
             station_routes.append(
                 Route(
-                    worker_id=worker.worker_id, name=worker.name, mode=worker.mode,
-                    capacity=worker.capacity, phone=worker.phone,
+                    worker_id=worker.worker_id,
+                    name=worker.name,
+                    mode=worker.mode,
+                    capacity=worker.capacity,
+                    phone=worker.phone,
                     trips=tuple(
                         build_trip(
                             station, worker, [client_by_id[c] for c in ids], depart, settings
@@ -182,15 +220,24 @@ def build_plan(
                 Unserved(client_id=client_id, name="", reason=reason)
                 if client is None
                 else Unserved(
-                    client_id=client_id, name=client.name, reason=reason,
-                    care_level=client.care_level, lat=client.lat, lon=client.lon,
-                    address=client.address, phone=client.phone,
+                    client_id=client_id,
+                    name=client.name,
+                    reason=reason,
+                    care_level=client.care_level,
+                    lat=client.lat,
+                    lon=client.lon,
+                    address=client.address,
+                    phone=client.phone,
                 )
             )
         plans.append(
             StationPlan(
-                station_id=station.station_id, name=station.name, lat=station.lat,
-                lon=station.lon, routes=tuple(station_routes), unserved=tuple(station_unserved),
+                station_id=station.station_id,
+                name=station.name,
+                lat=station.lat,
+                lon=station.lon,
+                routes=tuple(station_routes),
+                unserved=tuple(station_unserved),
                 workers=sum(1 for w in workers if w.station_id == station.station_id),
                 meals_ready=station.meals_ready,
             )
@@ -239,8 +286,7 @@ def edit_stop(plan: Plan, client_id: str, **changes: Any) -> Plan:
 
     def trip_with(trip: Trip) -> Trip:
         stops = tuple(
-            dataclasses.replace(s, **changes) if s.client_id == client_id else s
-            for s in trip.stops
+            dataclasses.replace(s, **changes) if s.client_id == client_id else s for s in trip.stops
         )
         return dataclasses.replace(trip, stops=stops)
 
@@ -262,8 +308,7 @@ def _map_trips(plan: Plan, change: Any) -> Plan:
         dataclasses.replace(
             sp,
             routes=tuple(
-                dataclasses.replace(r, trips=tuple(change(t) for t in r.trips))
-                for r in sp.routes
+                dataclasses.replace(r, trips=tuple(change(t) for t in r.trips)) for r in sp.routes
             ),
         )
         for sp in plan.stations
@@ -695,8 +740,7 @@ def test_priority_inversion_excused_when_nobody_could_serve_the_client() -> None
     assert priority_inversions(doc, clients, **context) == []
     # Without the skill requirement W3 could have served C7: an inversion again.
     clients = tuple(
-        dataclasses.replace(c, skills=frozenset()) if c.client_id == "C7" else c
-        for c in clients
+        dataclasses.replace(c, skills=frozenset()) if c.client_id == "C7" else c for c in clients
     )
     doc = plan_to_dict(build_plan(clients=clients))
     assert len(priority_inversions(doc, clients, **context)) == 1

@@ -23,13 +23,12 @@ from mealroute.render.navigation import (
     tel_link,
     web_link,
 )
-from tests.conftest_browser import (
+from tests.plan_factory import (
     INJECTED_ADDRESS,
     INJECTED_NAME,
     INJECTED_NOTES,
     INJECTED_REASON,
     INJECTED_WORKER,
-    sample_plan,
 )
 
 MARKER = re.compile(r"L\.marker\(\s*\[(-?[\d.]+), (-?[\d.]+)\]")
@@ -64,29 +63,6 @@ def parse(path: Path) -> _Links:
     return parser
 
 
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return sample_plan()
-
-
-@pytest.fixture(scope="module")
-def pages(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sample plan drawn in Chinese on OSM tiles and in English on AMap tiles."""
-    station = plan.stations[0]
-    drawn: dict[str, Path] = {}
-    for lang, tiles in (("zh", "osm"), ("en", "amap")):
-        out = tmp_path_factory.mktemp(f"maps-{lang}-{tiles}")
-        install_assets(out)
-        drawn[f"{lang}-{tiles}-overview"] = write_station_map(
-            plan, station, out, lang=lang, tiles=tiles
-        )
-        for route in station.routes:
-            drawn[f"{lang}-{tiles}-{route.worker_id}"] = write_worker_map(
-                plan, station, route, out, lang=lang, tiles=tiles
-            )
-    return drawn
-
-
 # ----------------------------------------------------------------- offline
 
 
@@ -100,8 +76,8 @@ def test_install_assets_copies_leaflet_with_its_images(tmp_path: Path) -> None:
     assert leaflet_version().startswith("1.9.")
 
 
-def test_pages_load_only_local_files_that_exist(pages: dict[str, Path]) -> None:
-    for page in pages.values():
+def test_pages_load_only_local_files_that_exist(map_pages: dict[str, Path]) -> None:
+    for page in map_pages.values():
         links = parse(page)
         assert links.resources, page
         for url in links.resources:
@@ -110,8 +86,8 @@ def test_pages_load_only_local_files_that_exist(pages: dict[str, Path]) -> None:
             assert (page.parent / url).resolve().is_file(), f"{page.name}: missing {url}"
 
 
-def test_pages_hold_no_cdn_library_or_icon_font(pages: dict[str, Path]) -> None:
-    for page in pages.values():
+def test_pages_hold_no_cdn_library_or_icon_font(map_pages: dict[str, Path]) -> None:
+    for page in map_pages.values():
         text = page.read_text("utf-8").lower()
         for banned in ("cdn", "jquery", "bootstrap", "font-awesome", "fontawesome", "glyphicon"):
             assert banned not in text, f"{page.name} mentions {banned}"
@@ -119,7 +95,7 @@ def test_pages_hold_no_cdn_library_or_icon_font(pages: dict[str, Path]) -> None:
         assert "user-scalable=no" not in text  # the page can be zoomed
 
 
-def test_the_only_remote_urls_are_tiles_and_navigation(pages: dict[str, Path]) -> None:
+def test_the_only_remote_urls_are_tiles_and_navigation(map_pages: dict[str, Path]) -> None:
     allowed = (
         "https://tile.openstreetmap.org/",
         "https://webrd0{s}.is.autonavi.com/",
@@ -127,7 +103,7 @@ def test_the_only_remote_urls_are_tiles_and_navigation(pages: dict[str, Path]) -
         "https://www.amap.com/",
         "https://uri.amap.com/navigation?",
     )
-    for page in pages.values():
+    for page in map_pages.values():
         for url in re.findall(r"https?://[^\s\"'<>\\]+", page.read_text("utf-8")):
             assert url.startswith(allowed), f"{page.name}: {url}"
 
@@ -135,29 +111,29 @@ def test_the_only_remote_urls_are_tiles_and_navigation(pages: dict[str, Path]) -
 # ----------------------------------------------------------------- escaping
 
 
-def test_spreadsheet_text_is_escaped_in_html(pages: dict[str, Path]) -> None:
-    worker = pages["zh-osm-W1"].read_text("utf-8")
+def test_spreadsheet_text_is_escaped_in_html(map_pages: dict[str, Path]) -> None:
+    worker = map_pages["zh-osm-W1"].read_text("utf-8")
     for text in (INJECTED_NAME, INJECTED_NOTES):
         assert text not in worker
         assert html.escape(text) in worker  # shown in the stop list, as text
     assert html.escape(INJECTED_ADDRESS) in worker
     assert "<img" not in worker
     assert "<svg onload" not in worker
-    overview = pages["zh-osm-overview"].read_text("utf-8")
+    overview = map_pages["zh-osm-overview"].read_text("utf-8")
     assert INJECTED_WORKER not in overview
     assert "<b onmouseover" not in overview
 
 
-def test_scripts_cannot_be_closed_by_spreadsheet_text(pages: dict[str, Path]) -> None:
-    for page in pages.values():
+def test_scripts_cannot_be_closed_by_spreadsheet_text(map_pages: dict[str, Path]) -> None:
+    for page in map_pages.values():
         text = page.read_text("utf-8")
         # Every "</script" closes a script element the page opened itself.
         assert text.lower().count("</script") == parse(page).scripts, page.name
         assert "<!--" not in text
 
 
-def test_popup_text_is_escaped_json(pages: dict[str, Path]) -> None:
-    overview = pages["zh-osm-overview"].read_text("utf-8")
+def test_popup_text_is_escaped_json(map_pages: dict[str, Path]) -> None:
+    overview = map_pages["zh-osm-overview"].read_text("utf-8")
     # The unserved reason reaches the page only as HTML-escaped text in a JSON string.
     assert js_literal(html.escape(INJECTED_REASON))[1:-1] in overview
     assert "bindPopup(`" not in overview
@@ -181,25 +157,27 @@ def _markers(page: Path) -> list[float]:
     return [float(v) for pair in MARKER.findall(page.read_text("utf-8")) for v in pair]
 
 
-def test_osm_pages_draw_wgs84_and_amap_pages_gcj02(plan: Plan, pages: dict[str, Path]) -> None:
-    station = plan.stations[0]
+def test_osm_pages_draw_wgs84_and_amap_pages_gcj02(
+    map_plan: Plan, map_pages: dict[str, Path]
+) -> None:
+    station = map_plan.stations[0]
     assert station.lat is not None
     assert station.lon is not None
     points = [(station.lat, station.lon)]
     points += [(s.lat, s.lon) for t in station.routes[0].trips for s in t.stops]
     wgs = [v for point in points for v in point]
     gcj = [v for point in points for v in wgs84_to_gcj02(*point)]
-    assert _markers(pages["zh-osm-W1"]) == pytest.approx(wgs, abs=1e-9)
-    assert _markers(pages["en-amap-W1"]) == pytest.approx(gcj, abs=1e-9)
-    shift = _markers(pages["en-amap-W1"])[1] - _markers(pages["zh-osm-W1"])[1]
+    assert _markers(map_pages["zh-osm-W1"]) == pytest.approx(wgs, abs=1e-9)
+    assert _markers(map_pages["en-amap-W1"]) == pytest.approx(gcj, abs=1e-9)
+    shift = _markers(map_pages["en-amap-W1"])[1] - _markers(map_pages["zh-osm-W1"])[1]
     assert 0.0055 < shift < 0.0065  # hundreds of metres east in Jinan
 
 
 # ----------------------------------------------------------------- content
 
 
-def test_overview_has_a_layer_per_worker_and_every_marker(pages: dict[str, Path]) -> None:
-    text = pages["zh-osm-overview"].read_text("utf-8")
+def test_overview_has_a_layer_per_worker_and_every_marker(map_pages: dict[str, Path]) -> None:
+    text = map_pages["zh-osm-overview"].read_text("utf-8")
     assert text.count("L.featureGroup(") == 3  # two workers and the unserved
     assert text.count("L.control.layers(") == 1
     assert text.count("window.mealroute.stops.push") == 6
@@ -207,15 +185,15 @@ def test_overview_has_a_layer_per_worker_and_every_marker(pages: dict[str, Path]
     assert text.count("window.mealroute.station.push") == 1
 
 
-def test_worker_page_lists_stops_in_order_with_trip_boundaries(pages: dict[str, Path]) -> None:
-    text = pages["en-amap-W1"].read_text("utf-8")
+def test_worker_page_lists_stops_in_order_with_trip_boundaries(map_pages: dict[str, Path]) -> None:
+    text = map_pages["en-amap-W1"].read_text("utf-8")
     assert [int(n) for n in re.findall(r'id="stop-(\d+)"', text)] == [1, 2, 3, 4]
     assert "Tue 1 Dec 2026" in text
     assert "Trip 1 — depart 10:40, 4 meals" in text
     assert "Back at the station 11:40 to reload; depart again 11:45" in text
     assert "Back at the station 12:25; done for the day" in text
     assert text.index("张秀英") < text.index("刘桂兰") < text.index("陈志强")
-    zh = pages["zh-osm-W1"].read_text("utf-8")
+    zh = map_pages["zh-osm-W1"].read_text("utf-8")
     assert "2026年12月1日 星期二" in zh
     assert "11:40 回到站点装餐，11:45 再出发" in zh
     assert "失能" in zh
@@ -223,56 +201,56 @@ def test_worker_page_lists_stops_in_order_with_trip_boundaries(pages: dict[str, 
 
 
 def test_worker_page_offers_a_call_and_three_navigation_links(
-    plan: Plan, pages: dict[str, Path]
+    map_plan: Plan, map_pages: dict[str, Path]
 ) -> None:
-    anchors = parse(pages["zh-osm-W1"]).anchors
+    anchors = parse(map_pages["zh-osm-W1"]).anchors
     hrefs = [str(a["href"]) for a in anchors]
     assert "tel:053188881234" in hrefs
     assert "tel:+8613900000000" in hrefs
     nav = [a for a in anchors if "mr-nav" in str(a.get("class"))]
     assert len(nav) == 3 * 4
     assert {a["data-datum"] for a in nav} == {"gcj02", "bd09ll"}
-    names = [s.name for r in plan.stations[0].routes for t in r.trips for s in t.stops]
+    names = [s.name for r in map_plan.stations[0].routes for t in r.trips for s in t.stops]
     for anchor in nav:
         for attribute in ("href", "data-ios", "data-android"):
             value = unquote(str(anchor.get(attribute) or ""))
             assert not any(name in value for name in names)  # names stay on the page
 
 
-def test_station_without_location_or_routes_still_draws(plan: Plan, tmp_path: Path) -> None:
+def test_station_without_location_or_routes_still_draws(map_plan: Plan, tmp_path: Path) -> None:
     failed = StationPlan(
         station_id="../../etc/passwd",
         name="",
         lat=None,
         lon=None,
         routes=(),
-        unserved=dataclasses.replace(plan.stations[0], routes=()).unserved,
+        unserved=dataclasses.replace(map_plan.stations[0], routes=()).unserved,
         error="station has no coordinates",
     )
-    path = write_station_map(plan, failed, tmp_path, lang="en", tiles="osm")
+    path = write_station_map(map_plan, failed, tmp_path, lang="en", tiles="osm")
     assert path.resolve().is_relative_to(tmp_path.resolve())
     text = path.read_text("utf-8")
     assert "station has no coordinates" in text
     assert "window.mealroute.stops.push" not in text
 
 
-def test_unserved_without_location_is_counted_in_the_legend(plan: Plan, tmp_path: Path) -> None:
-    station = plan.stations[0]
+def test_unserved_without_location_is_counted_in_the_legend(map_plan: Plan, tmp_path: Path) -> None:
+    station = map_plan.stations[0]
     unplaced = dataclasses.replace(station.unserved[0], lat=None, lon=None)
     station = dataclasses.replace(station, unserved=(*station.unserved, unplaced))
-    text = write_station_map(plan, station, tmp_path, lang="en", tiles="osm").read_text("utf-8")
+    text = write_station_map(map_plan, station, tmp_path, lang="en", tiles="osm").read_text("utf-8")
     assert "1 unserved clients have no location" in text
     assert text.count("window.mealroute.unserved.push") == 1
 
 
-def test_worker_without_trips_gets_a_page_saying_so(plan: Plan, tmp_path: Path) -> None:
-    station = plan.stations[0]
+def test_worker_without_trips_gets_a_page_saying_so(map_plan: Plan, tmp_path: Path) -> None:
+    station = map_plan.stations[0]
     idle = Route(worker_id="W9", name="Idle", mode=Mode.WALK, capacity=3, trips=())
-    path = write_worker_map(plan, station, idle, tmp_path, lang="en", tiles="osm")
+    path = write_worker_map(map_plan, station, idle, tmp_path, lang="en", tiles="osm")
     assert "No deliveries today." in path.read_text("utf-8")
 
 
-def test_many_workers_keep_distinct_styles(plan: Plan, tmp_path: Path) -> None:
+def test_many_workers_keep_distinct_styles(map_plan: Plan, tmp_path: Path) -> None:
     styles = [WorkerStyle.of(i) for i in range(12)]
     assert len({s.color for s in styles[:8]}) == 8
     assert len({(s.color, s.shape) for s in styles}) == 12
@@ -280,14 +258,14 @@ def test_many_workers_keep_distinct_styles(plan: Plan, tmp_path: Path) -> None:
     assert styles[8].shape != styles[0].shape
     assert trip_dash(0) is None
     assert trip_dash(1) != trip_dash(2)
-    station = plan.stations[0]
+    station = map_plan.stations[0]
     trip = station.routes[0].trips[0]
     routes = tuple(
         Route(worker_id=f"W{i}", name=f"N{i}", mode=Mode.BIKE, capacity=5, trips=(trip,))
         for i in range(10)
     )
     many = dataclasses.replace(station, routes=routes)
-    text = write_station_map(plan, many, tmp_path, lang="zh", tiles="osm").read_text("utf-8")
+    text = write_station_map(map_plan, many, tmp_path, lang="zh", tiles="osm").read_text("utf-8")
     assert text.count("L.featureGroup(") == 11
     assert "mr-square" in text
 
@@ -298,12 +276,12 @@ def test_marker_numbers_are_readable_on_their_colour() -> None:
     assert text["#0072B2"] == text["#000000"] == "#ffffff"
 
 
-def test_unknown_tiles_or_language_are_refused(plan: Plan, tmp_path: Path) -> None:
-    station = plan.stations[0]
+def test_unknown_tiles_or_language_are_refused(map_plan: Plan, tmp_path: Path) -> None:
+    station = map_plan.stations[0]
     with pytest.raises(ValueError, match="tiles"):
-        write_station_map(plan, station, tmp_path, lang="zh", tiles="google")
+        write_station_map(map_plan, station, tmp_path, lang="zh", tiles="google")
     with pytest.raises(ValueError, match="lang"):
-        write_station_map(plan, station, tmp_path, lang="fr", tiles="osm")
+        write_station_map(map_plan, station, tmp_path, lang="fr", tiles="osm")
 
 
 # ----------------------------------------------------------------- navigation links
@@ -380,11 +358,13 @@ def test_tel_link_keeps_only_digits(phone: str, expected: str | None) -> None:
     assert tel_link(phone) == expected
 
 
-def test_trip_lines_leave_and_return_to_the_station(plan: Plan, pages: dict[str, Path]) -> None:
-    text = pages["zh-osm-W1"].read_text("utf-8")
+def test_trip_lines_leave_and_return_to_the_station(
+    map_plan: Plan, map_pages: dict[str, Path]
+) -> None:
+    text = map_pages["zh-osm-W1"].read_text("utf-8")
     lines = re.findall(r"L\.polyline\(\s*(\[\[.*?\]\])", text, flags=re.S)
-    station = [plan.stations[0].lat, plan.stations[0].lon]
-    trips: list[Trip] = list(plan.stations[0].routes[0].trips)
+    station = [map_plan.stations[0].lat, map_plan.stations[0].lon]
+    trips: list[Trip] = list(map_plan.stations[0].routes[0].trips)
     coloured = lines[1::2]  # each trip: a white casing, then the coloured line
     assert len(coloured) == len(trips)
     for line, trip in zip(coloured, trips, strict=True):

@@ -16,6 +16,7 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mealroute.checks import validate_dataset
 from mealroute.clock import parse_clock
 from mealroute.columns import (
     CLIENTS,
@@ -28,6 +29,7 @@ from mealroute.columns import (
     Table,
 )
 from mealroute.errors import MealrouteError, SettingsError
+from mealroute.load import dataset_from_dir
 from mealroute.model import CareLevel, Mode
 from mealroute.sample import (
     FILE_NAMES,
@@ -390,16 +392,8 @@ def test_bundled_sample_size() -> None:
     assert (clients["份数"] == "2").any()
 
 
-def _load() -> ModuleType:
-    load = pytest.importorskip("mealroute.load")
-    if not hasattr(load, "dataset_from_dir"):
-        pytest.skip("mealroute.load.dataset_from_dir is not there yet")
-    return load
-
-
 def test_bundled_sample_loads_without_problems() -> None:
-    load = _load()
-    dataset = load.dataset_from_dir(BUNDLED)
+    dataset = dataset_from_dir(BUNDLED)
     assert dataset.issues == ()
     assert dataset.rejected == ()
     clients = pd.read_csv(BUNDLED / "clients.csv", encoding="gbk", dtype=str)
@@ -408,17 +402,14 @@ def test_bundled_sample_loads_without_problems() -> None:
     assert {c.diet for c in dataset.clients} >= {"regular", "halal", "halal;soft"}
     assert any(c.days == frozenset({0, 2, 4}) for c in dataset.clients)
     assert any("female" in c.skills for c in dataset.clients)
-    if hasattr(load, "validate_dataset"):
-        assert load.validate_dataset(dataset) == ()
+    assert validate_dataset(dataset) == ()
 
 
 def test_generated_sample_loads_without_problems(tmp_path: Path) -> None:
-    load = _load()
     summary = write_sample(tmp_path, stations=6, clients_per_station=35, seed=11)
-    dataset = load.dataset_from_dir(tmp_path)
+    dataset = dataset_from_dir(tmp_path)
     assert dataset.issues == ()
     assert dataset.rejected == ()
     assert len(dataset.clients) == summary.clients
     assert len(dataset.workers) == summary.workers
-    if hasattr(load, "validate_dataset"):
-        assert load.validate_dataset(dataset) == ()
+    assert validate_dataset(dataset) == ()

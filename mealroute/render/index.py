@@ -9,20 +9,14 @@ and no script, so it opens from disk with the network off.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from pathlib import Path
 
-from .. import atomic
 from ..model import CareLevel, Plan, Route, StationPlan, Unserved
 from . import paths
 from .i18n import html_environment
+from .pages import link, write_page
 
 _CARE_ORDER: dict[CareLevel | None, int] = {level: rank for rank, level in enumerate(CareLevel)}
-
-
-def link(from_file: PurePosixPath, to_file: PurePosixPath) -> str:
-    """A relative, percent-encoded URL from one output file to another."""
-    return quote(paths.relative_link(from_file, to_file), safe="/")
 
 
 @dataclass(frozen=True)
@@ -146,6 +140,4 @@ def write_index(plan: Plan, out_dir: Path, *, lang: str) -> Path:
     Path
         The file written.
     """
-    target = paths.inside(out_dir, paths.INDEX_HTML)
-    atomic.write_text(target, render_index(plan, lang=lang))
-    return target
+    return write_page(out_dir, paths.INDEX_HTML, render_index(plan, lang=lang))

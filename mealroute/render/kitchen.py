@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import atomic
 from ..model import Plan, Route, StationPlan, Stop, Trip
 from . import paths
 from .i18n import KNOWN_DIETS, check_lang, diet_word_label, diet_words, html_environment, label
-from .index import link
+from .pages import link, write_page
 
 HALAL = "halal"
 DietKey = tuple[str, ...]
@@ -159,6 +158,5 @@ def write_kitchen_list(plan: Plan, station: StationPlan, out_dir: Path, *, lang:
     Path
         The file written.
     """
-    target = paths.inside(out_dir, paths.kitchen_list(station.station_id))
-    atomic.write_text(target, render_kitchen_list(plan, station, lang=lang))
-    return target
+    text = render_kitchen_list(plan, station, lang=lang)
+    return write_page(out_dir, paths.kitchen_list(station.station_id), text)

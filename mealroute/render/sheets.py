@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import atomic
 from ..model import Plan, Route, StationPlan, Stop, Trip
 from . import paths
 from .i18n import diet_words, html_environment
-from .index import link
+from .pages import link, write_page
 
 
 @dataclass(frozen=True)
@@ -102,6 +101,5 @@ def write_route_sheets(plan: Plan, station: StationPlan, out_dir: Path, *, lang:
     Path
         The file written.
     """
-    target = paths.inside(out_dir, paths.route_sheets(station.station_id))
-    atomic.write_text(target, render_route_sheets(plan, station, lang=lang))
-    return target
+    text = render_route_sheets(plan, station, lang=lang)
+    return write_page(out_dir, paths.route_sheets(station.station_id), text)
