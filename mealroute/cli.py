@@ -246,6 +246,7 @@ def validate(
     from .checks import validate_dataset
     from .load import dataset_from_dir
     from .settings import Settings
+    from .tables import count
 
     day = _parse_date(date) if date else None
     if not data_dir.is_dir():
@@ -262,9 +263,9 @@ def validate(
             out.print(str(issue), markup=False)
     errors = by_severity["error"]
     out.print(
-        f"{len(dataset.stations)} stations, {len(dataset.workers)} workers, "
-        f"{len(dataset.clients)} clients; "
-        f"{len(errors)} errors, {len(by_severity['warning'])} warnings",
+        f"{count(len(dataset.stations), 'station')}, {count(len(dataset.workers), 'worker')}, "
+        f"{count(len(dataset.clients), 'client')}; "
+        f"{count(len(errors), 'error')}, {count(len(by_severity['warning']), 'warning')}",
         markup=False,
     )
     raise typer.Exit(EXIT_NOTHING if errors else EXIT_OK)

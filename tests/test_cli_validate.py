@@ -58,7 +58,7 @@ def test_every_problem_is_shown_at_once_errors_first():
         "warning: workers.csv: unknown columns are ignored: '交通'",
         "warning: stations.csv, row 2: station 'S01' has no workers",
         "warning: stations.csv, row 2: station 'S01' has no clients",
-        "1 stations, 0 workers, 0 clients; 3 errors, 3 warnings",
+        "1 station, 0 workers, 0 clients; 3 errors, 3 warnings",
     ]
 
 
