@@ -275,7 +275,9 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         If the solver fails or its result breaks a rule (a bug; the caller reports
         the station as failed).
     """
-    del date  # the day is already filtered to the date; kept for a uniform signature
+    not_due = [c.client_id for c in day.clients if not c.is_due(date)]
+    if not_due:
+        raise ValueError(f"clients {not_due!r} are not due on {date}; use station_days()")
     clients = day.clients
     if not clients:
         return _station_plan(day, settings, routes=(), unserved=())
