@@ -1,0 +1,148 @@
+"""Solve a Solomon instance with mealroute's solver (OR-Tools); the data both solvers get.
+
+OR-Tools here and PyVRP (``pyvrp_engine.py``) get the same integer data:
+
+- ``distance``: Euclidean distance x ``scale``, rounded (the objective);
+- ``travel``: Euclidean distance x ``scale``, rounded *up*. Rounding travel times up
+  makes the integer model conservative: a schedule that is feasible with the integer
+  times is feasible with the real ones (each real service start is no later than the
+  integer one), so the real-valued checker in ``solomon.py`` needs no slack;
+- windows, service times and the horizon x ``scale``;
+- 25 vehicles of the instance's capacity, out at 0 and back by the depot's due date,
+  each used at most once, with the same optional fixed cost per vehicle used.
+
+OR-Tools solves through :func:`mealroute.solver.solve`, the code the planner runs,
+with every customer optional behind a drop penalty larger than any solution's whole
+cost (so dropping never pays; a drop is reported as infeasible by the checker).
+PyVRP (single-threaded by design) gets every customer as required.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from mealroute import solver as mealroute_solver
+from mealroute.solver import RoutingProblem, SearchParams, Vehicle, solve
+
+from .solomon import Check, Instance, check_routes, euclidean
+
+SCALE = 1000
+
+
+@dataclass(frozen=True)
+class Run:
+    """One solver run on one instance, checked independently."""
+
+    solver: str  # "ortools" or "pyvrp"
+    setting: str
+    time_limit_s: float
+    routes: tuple[tuple[int, ...], ...]
+    check: Check
+    solve_s: float  # wall time of the solve
+    cpu_s: float  # CPU time the solve got (less than solve_s on a loaded machine)
+    scaled_objective: int
+    load1: float  # 1-minute load average when the run started
+
+
+def integer_matrices(instance: Instance, *, scale: int = SCALE) -> tuple[np.ndarray, np.ndarray]:
+    """``(distance, travel)``: scaled Euclidean distance rounded, and rounded up."""
+    real = euclidean(instance) * scale
+    return np.rint(real).astype(np.int64), np.ceil(real).astype(np.int64)
+
+
+def drop_penalty(distance: np.ndarray, *, num_vehicles: int, fixed_cost: int) -> int:
+    """A penalty above the whole cost of any solution, so no drop ever pays.
+
+    A solution has at most one outgoing arc per node plus one per vehicle start,
+    each no longer than the longest arc, and pays at most one fixed cost per vehicle.
+    """
+    longest = int(distance.max())
+    return (distance.shape[0] + num_vehicles) * longest + num_vehicles * fixed_cost + 1
+
+
+def routing_problem(
+    instance: Instance, *, scale: int = SCALE, fixed_cost: float = 0.0
+) -> RoutingProblem:
+    """The instance as mealroute's :class:`~mealroute.solver.RoutingProblem`.
+
+    Parameters
+    ----------
+    instance
+        A Solomon instance.
+    scale
+        Factor applied to distances and times before making them integers.
+    fixed_cost
+        Cost per vehicle used, in the instance's distance units (scaled here).
+    """
+    distance, travel = integer_matrices(instance, scale=scale)
+    fixed = round(fixed_cost * scale)
+    _fit_solver_horizon(instance.horizon * scale)
+    penalty = drop_penalty(distance, num_vehicles=instance.num_vehicles, fixed_cost=fixed)
+    n = instance.num_customers
+    vehicle = Vehicle(
+        profile=0,
+        capacity=instance.capacity,
+        earliest_start=0,
+        latest_end=instance.horizon * scale,
+        max_trips=1,
+    )
+    return RoutingProblem(
+        distance=distance,
+        travel=(travel,),
+        service=tuple(s * scale for s in instance.service),
+        windows=tuple(
+            (r * scale, d * scale) for r, d in zip(instance.ready, instance.due, strict=True)
+        ),
+        demand=instance.demand,
+        drop_penalty=(None, *([penalty] * n)),
+        vehicles=(vehicle,) * instance.num_vehicles,
+        objective="distance",
+        vehicle_fixed_cost=fixed,
+    )
+
+
+def _fit_solver_horizon(latest: int) -> None:
+    """Raise ``mealroute.solver.HORIZON`` when the scaled horizon does not fit in it.
+
+    ``HORIZON`` (2 days in seconds) caps every time value of the solver's ``Time``
+    dimension; Solomon times x 1000 go up to 3 390 000 (C2). Until the solver derives
+    its horizon from the problem, the benchmark widens the constant; nothing else in
+    the solver changes (the ``Age`` dimension, the only other user, is off here).
+    """
+    mealroute_solver.HORIZON = max(mealroute_solver.HORIZON, latest)
+
+
+def run_ortools(
+    instance: Instance,
+    *,
+    seconds: float,
+    first_solution: str,
+    metaheuristic: str,
+    fixed_cost: float = 0.0,
+    scale: int = SCALE,
+) -> Run:
+    """Solve with :func:`mealroute.solver.solve` and check the routes."""
+    problem = routing_problem(instance, scale=scale, fixed_cost=fixed_cost)
+    params = SearchParams(
+        time_limit_s=seconds, first_solution=first_solution, metaheuristic=metaheuristic
+    )
+    load1 = os.getloadavg()[0]
+    cpu = time.process_time()
+    solution = solve(problem, params)
+    cpu_s = time.process_time() - cpu
+    routes = tuple(trip.visits for trips in solution.trips for trip in trips)
+    return Run(
+        solver="ortools",
+        setting=f"{first_solution}+{metaheuristic}",
+        time_limit_s=seconds,
+        routes=routes,
+        check=check_routes(instance, routes),
+        solve_s=solution.seconds,
+        cpu_s=cpu_s,
+        scaled_objective=int(solution.objective),
+        load1=load1,
+    )
