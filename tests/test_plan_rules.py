@@ -143,7 +143,11 @@ def test_random_stations_keep_every_rule(case: tuple[list[Worker], list[Client]]
     document = plan_of(workers, clients, used)
     due = [c for c in clients if c.is_due(TUESDAY)]
     assert document["totals"]["clients"] == len(due)
-    if len(due) <= 3:  # small enough that the search surely finds the best plan
+    # With two clients, a disabled client left out while a less dependent one is
+    # served is always wrong when the disabled one could be served alone (serving
+    # them instead is better). With more, it can be right: a far disabled client may
+    # block a near disabled and a semi-disabled one, which together rank higher.
+    if len(due) <= 2:
         found = priority_inversions(
             document, due, workers=workers, stations=(STATION,), settings=used
         )
