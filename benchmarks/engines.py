@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mealroute import solver as mealroute_solver
 from mealroute.solver import RoutingProblem, SearchParams, Vehicle, solve
 
 from .solomon import Check, Instance, check_routes, euclidean
@@ -80,7 +79,6 @@ def routing_problem(
     """
     distance, travel = integer_matrices(instance, scale=scale)
     fixed = round(fixed_cost * scale)
-    _fit_solver_horizon(instance.horizon * scale)
     penalty = drop_penalty(distance, num_vehicles=instance.num_vehicles, fixed_cost=fixed)
     n = instance.num_customers
     vehicle = Vehicle(
@@ -103,17 +101,6 @@ def routing_problem(
         objective="distance",
         vehicle_fixed_cost=fixed,
     )
-
-
-def _fit_solver_horizon(latest: int) -> None:
-    """Raise ``mealroute.solver.HORIZON`` when the scaled horizon does not fit in it.
-
-    ``HORIZON`` (2 days in seconds) caps every time value of the solver's ``Time``
-    dimension; Solomon times x 1000 go up to 3 390 000 (C2). Until the solver derives
-    its horizon from the problem, the benchmark widens the constant; nothing else in
-    the solver changes (the ``Age`` dimension, the only other user, is off here).
-    """
-    mealroute_solver.HORIZON = max(mealroute_solver.HORIZON, latest)
 
 
 def run_ortools(

@@ -302,6 +302,13 @@ class _Model:
         self.num_nodes = node
         # base[i]: the original node a (possibly copied) node stands for
         self.base = [i if i < n_nodes else 0 for i in range(self.num_nodes)]
+        # Time values must fit the dimensions: at least two days, more when the
+        # problem's own times are larger (the Solomon benchmark scales them x1000).
+        self.horizon = max(
+            HORIZON,
+            *(v.latest_end for v in problem.vehicles),
+            *(end for _, end in problem.windows),
+        )
         num_vehicles = len(problem.vehicles)
         self.manager = pywrapcp.RoutingIndexManager(self.num_nodes, num_vehicles, 0)
         self.routing = pywrapcp.RoutingModel(self.manager)
@@ -364,7 +371,9 @@ class _Model:
             for p, matrix in enumerate(problem.travel)
         }
         per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
-        routing.AddDimensionWithVehicleTransits(per_vehicle, HORIZON, HORIZON, False, "Time")
+        routing.AddDimensionWithVehicleTransits(
+            per_vehicle, self.horizon, self.horizon, False, "Time"
+        )
         time_dim = routing.GetDimensionOrDie("Time")
         for node in range(1, problem.num_visits + 1):
             start, end = problem.windows[node]
@@ -388,23 +397,25 @@ class _Model:
         depotlike = np.zeros(self.num_nodes, dtype=bool)
         depotlike[0] = True
         depotlike[list(self.reload_owner)] = True
-        # Out of the depot (or a reload node): travel only, minus HORIZON; out of a
+        # Out of the depot (or a reload node): travel only, minus the horizon; out of a
         # visit: exactly the Time transit.
-        offset = np.where(depotlike, -HORIZON, service)
+        offset = np.where(depotlike, -self.horizon, service)
         transit = {
             p: routing.RegisterTransitMatrix(self._expand(matrix, extra=offset))
             for p, matrix in enumerate(problem.travel)
         }
         per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
-        routing.AddDimensionWithVehicleTransits(per_vehicle, HORIZON, 2 * HORIZON, False, "Age")
+        routing.AddDimensionWithVehicleTransits(
+            per_vehicle, self.horizon, 2 * self.horizon, False, "Age"
+        )
         age = routing.GetDimensionOrDie("Age")
         for v in range(len(problem.vehicles)):
             start = routing.Start(v)
             age.CumulVar(start).SetValue(0)
-            age.SlackVar(start).SetValue(HORIZON)
+            age.SlackVar(start).SetValue(self.horizon)
         for node in self.reload_owner:
             index = manager.NodeToIndex(node)
-            solver.Add(age.SlackVar(index) + age.CumulVar(index) == HORIZON)
+            solver.Add(age.SlackVar(index) + age.CumulVar(index) == self.horizon)
         for node in range(1, problem.num_visits + 1):
             index = manager.NodeToIndex(node)
             age.CumulVar(index).SetRange(0, problem.max_age_s)

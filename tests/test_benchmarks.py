@@ -125,6 +125,7 @@ def test_checker_finds_a_late_return(c101: Instance) -> None:
 
 @needs_data
 def test_mealroute_solver_solves_c101_feasibly(c101: Instance) -> None:
+    # Solomon's times x1000 exceed two days: the solver must size its horizon itself.
     problem = routing_problem(c101)
     assert problem.num_visits == 100
     assert len(problem.vehicles) == 25
