@@ -1,57 +1,157 @@
-"""The ``mealroute`` command line.
+"""The ``mealroute`` command line: it parses, calls :mod:`mealroute.day` and prints.
 
-Library code raises; this module alone turns errors into a message and an exit
-code (never a traceback):
+Library code raises; this module alone turns errors into a message, in the
+language of the pack (``--lang``, else ``[output] lang``), and an exit code, never
+a traceback:
 
 - 0: everything planned, every client served (``validate``: no errors);
-- 1: nothing could be planned (a file or required column missing, bad settings;
-  ``validate``: errors found);
-- 2: usage error (bad option or argument);
-- 3: a plan was written, but someone is unserved or a station failed.
+- 1: nothing could be planned or written (a file or required column missing, bad
+  settings, the folder cannot be written; ``validate``: errors found);
+- 2: usage error (a bad option or argument);
+- 3: a plan was written, but someone is unserved or a station failed;
+- 130 / 143: stopped by Ctrl-C / SIGTERM; nothing was written.
+
+Text that comes from files (ids, values, paths) is never read as terminal markup and
+has its control characters made visible, so a cell cannot restyle or rewrite the
+terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
-import os
+import logging
+import logging.handlers
+import re
+import signal
+import sys
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
+
+try:  # typer 0.26 and later carry their own copy of click
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click  # type: ignore[no-redef]
 
 from . import __version__
 from .errors import MealrouteError
-from .model import Plan
+from .messages import Lang, render
+from .model import Issue, Message, Plan, Severity, StationPlan
+from .settings import Settings, Tiles
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_UNSERVED = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+LOG_BYTES, LOG_BACKUPS = 5 * 1024 * 1024, 5
+
+
+class _Group(typer.core.TyperGroup):
+    """Click's group, with usage errors told in the user's language (exit 2)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        extra["windows_expand_args"] = windows_expand_args
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            # Not standalone, typer returns the code of a typer.Exit instead of exiting.
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.exit(code if isinstance(code, int) else EXIT_OK)
+        except click.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            lang = _lang_from_argv(argv)
+            command = error.ctx.command_path if error.ctx else "mealroute"
+            text = render(Message("usage_error", {"detail": _usage_text(error, lang)}), lang)
+            err.print(Text(safe(text), style="red"))
+            err.print(Text(safe(render(Message("see_help", {"command": command}), lang))))
+            sys.exit(EXIT_USAGE)
+        except typer.Abort:
+            sys.exit(EXIT_INTERRUPTED)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+
 
 app = typer.Typer(
     name="mealroute",
+    cls=_Group,
     help="Lunch routes for community meal delivery to elderly people at home (养老外卖).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    return typer.Exit(code)
+def safe(text: object) -> str:
+    """``text`` fit for a terminal: control characters (ANSI escapes among them) shown."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
-def _parse_date(value: str | None) -> dt.date:
+class Voice:
+    """What the command says, in one language; ``quiet`` keeps only the errors."""
+
+    def __init__(self, lang: str = "zh", *, quiet: bool = False) -> None:
+        self.lang = lang
+        self.quiet = quiet
+
+    def words(self, code: str, **params: Any) -> str:
+        return render(Message(code, params), self.lang)
+
+    def say(self, code: str, **params: Any) -> None:
+        if not self.quiet:
+            out.print(Text(safe(self.words(code, **params))))
+
+    def note(self, text: str, style: str | None = None) -> None:
+        if not self.quiet:
+            err.print(Text(safe(text), style=style or ""))
+
+    def error(self, text: str) -> None:
+        err.print(Text(safe(self.words("error_prefix", detail=text)), style="red"))
+
+    def fail(self, code: str, exit_code: int, **params: Any) -> typer.Exit:
+        self.error(self.words(code, **params))
+        return typer.Exit(exit_code)
+
+    def fail_with(self, error: MealrouteError, exit_code: int) -> typer.Exit:
+        self.error(error.text(self.lang))
+        return typer.Exit(exit_code)
+
+    def issue(self, issue: Issue) -> None:
+        if self.quiet and issue.severity != Severity.ERROR:
+            return
+        style = {"error": "red", "warning": "yellow"}.get(str(issue.severity), "")
+        err.print(Text(safe(issue.text(self.lang)), style=style))
+
+
+def _parse_date(value: str | None, voice: Voice) -> dt.date:
     if value is None:
         return dt.date.today() + dt.timedelta(days=1)
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD") from None
+        raise voice.fail("bad_date", EXIT_USAGE, value=repr(value)) from None
 
 
 def _version(value: bool) -> None:
@@ -69,154 +169,414 @@ def main_options(
     """Plan lunch routes; see `mealroute COMMAND --help`."""
 
 
-DataDir = Annotated[
+DataPath = Annotated[
     Path,
     typer.Argument(
-        help="Folder with stations, workers and clients (.csv or .xlsx), optional mealroute.toml.",
+        help="Folder with stations, workers and clients (.csv or .xlsx) and an optional "
+        "mealroute.toml; or one workbook holding the three tables.",
         show_default=False,
+        metavar="DATA",
+    ),
+]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        help="Language of the pack and of these messages. Default: [output] lang of "
+        "mealroute.toml, else zh.",
+        show_default=False,
+        case_sensitive=False,
     ),
 ]
 
 
+def _settings(data: Path, voice: Voice, **overrides: Any) -> Settings:
+    folder = data if data.is_dir() else data.parent
+    try:
+        return Settings.for_data_dir(folder).replace(**overrides)
+    except MealrouteError as error:
+        raise voice.fail_with(error, EXIT_NOTHING) from None
+
+
+def _early_voice(lang: Lang | None, data: Path, quiet: bool = False) -> Voice:
+    """The voice before the settings are read: --lang, else the folder's, else zh."""
+    if lang is not None:
+        return Voice(lang.value, quiet=quiet)
+    with contextlib.suppress(MealrouteError, OSError):
+        return Voice(
+            Settings.for_data_dir(data if data.is_dir() else data.parent).lang, quiet=quiet
+        )
+    return Voice("zh", quiet=quiet)
+
+
+# ----------------------------------------------------------------- plan
+
+
+class _Stop(BaseException):
+    """SIGTERM, raised in the main thread so every ``finally`` runs."""
+
+
+@contextlib.contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    def handler(signum: int, frame: object) -> None:
+        raise _Stop
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding program): leave it be
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _logger(path: Path | None, voice: Voice) -> logging.Logger:
+    """The run's log: one line per station, no personal data; rotated at 5 MB."""
+    logger = logging.getLogger(f"mealroute.run.{id(voice)}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    if path is None:
+        logger.addHandler(logging.NullHandler())
+        return logger
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+    except OSError as error:
+        voice.error(voice.words("log_failed", path=str(path), detail=error.strerror or error))
+        logger.addHandler(logging.NullHandler())
+        return logger
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S")
+    )
+    logger.addHandler(handler)
+    return logger
+
+
+def _close(logger: logging.Logger) -> None:
+    for handler in list(logger.handlers):
+        handler.close()
+        logger.removeHandler(handler)
+
+
+def _quote(text: str) -> str:
+    return '"' + safe(text).replace('"', "'") + '"'
+
+
+def _log_station(logger: logging.Logger, station: StationPlan, lang: str) -> None:
+    fields = [
+        f"station={_quote(station.station_id)}",
+        f"status={'failed' if station.error else 'planned'}",
+        f"clients={station.clients}",
+        f"served={station.served}",
+        f"unserved={len(station.unserved)}",
+        f"seconds={station.solver.get('wall_s', '-')}",
+    ]
+    if station.error:
+        fields.append(f"reason={station.error.code}:{_quote(station.error.text(lang))}")
+    (logger.error if station.error else logger.info)(" ".join(fields))
+
+
 @app.command()
 def plan(
-    data_dir: DataDir,
+    data: DataPath,
     date: Annotated[
         str | None,
-        typer.Option(help="Date to plan, YYYY-MM-DD. Default: tomorrow.", show_default=False),
+        typer.Option(
+            help="Date to plan. Default: tomorrow.", show_default=False, metavar="YYYY-MM-DD"
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder. Default: maps/<date>/.", show_default=False),
+        typer.Option(
+            "--out",
+            help="The day's folder; replaced as a whole. Default: maps/<date>/.",
+            show_default=False,
+            metavar="DIR",
+        ),
     ] = None,
     time_limit: Annotated[
         float | None,
-        typer.Option("--time-limit", min=0.1, max=3600, help="Solver seconds per station."),
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            max=3600,
+            help="Search seconds per station. Default: [solver] time_limit_s, else 2.",
+            show_default=False,
+            metavar="SECONDS",
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option(min=1, help="Stations planned in parallel. Default: all cores."),
+        typer.Option(
+            min=1,
+            help="Stations planned at once, each in its own process. Default: all cores.",
+            show_default=False,
+            metavar="N",
+        ),
     ] = None,
     stations: Annotated[
         str | None,
-        typer.Option(help="Only these stations: comma-separated station ids."),
+        typer.Option(
+            help="Only these stations (comma-separated ids). Into a day's folder that "
+            "holds the plan of that date, the other stations' plans are kept.",
+            show_default=False,
+            metavar="IDS",
+        ),
     ] = None,
     reproducible: Annotated[
         bool | None,
         typer.Option(
             "--reproducible/--no-reproducible",
-            help="Bound the search by work, not time: same input, same plan on any machine.",
+            help="Bound the search by work, not time: same input, same plan on any machine. "
+            "Default: [solver] reproducible, else off.",
             show_default=False,
         ),
     ] = None,
     work_limit: Annotated[
-        int | None, typer.Option(min=1, help="Search steps per station in reproducible mode.")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Search steps per station with --reproducible. Default: [solver] "
+            "work_limit, else 100.",
+            show_default=False,
+            metavar="STEPS",
+        ),
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="Language of maps and sheets: zh or en.")] = None,
-    tiles: Annotated[str | None, typer.Option(help="Map tiles: osm or amap.")] = None,
+    lang: LangOption = None,
+    tiles: Annotated[
+        Tiles | None,
+        typer.Option(help="Map tiles. Default: [output] tiles, else osm.", show_default=False),
+    ] = None,
     redact: Annotated[
-        bool, typer.Option(help="Show clients by surname and initial only (maps to forward).")
+        bool,
+        typer.Option(
+            "--redact", help="Show clients by surname and initial only (maps to forward)."
+        ),
+    ] = False,
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            help="Append one line per station to this log (rotated at 5 MB). "
+            "Default: <out>.log beside the day's folder.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    no_log: Annotated[bool, typer.Option("--no-log", help="Write no log.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print errors only (for cron); the exit code tells the rest."
+        ),
     ] = False,
 ) -> None:
     """Plan every station's lunch routes for one date and write the day's folder."""
-    from .load import dataset_from_dir
-    from .parallel import plan_dataset
-    from .settings import Settings
+    from .day import MergeError, merge_plans, now, unknown_stations
+    from .load import dataset_from_path
 
-    day = _parse_date(date)
-    if not data_dir.is_dir():
-        raise _fail(f"{data_dir}: no such folder", EXIT_NOTHING)
-    try:
-        settings = Settings.for_data_dir(data_dir).replace(
-            time_limit_s=time_limit,
-            reproducible=reproducible,
-            work_limit=work_limit,
-            lang=lang,
-            tiles=tiles,
-        )
-    except MealrouteError as error:
-        raise _fail(str(error), EXIT_NOTHING) from None
-    dataset = dataset_from_dir(data_dir)
-    fatal = [issue for issue in dataset.errors if issue.row is None]
-    if fatal:
-        for issue in fatal:
-            err.print(str(issue), markup=False)
-        raise _fail("nothing could be planned; fix the problems above", EXIT_NOTHING)
+    started = time.perf_counter()
+    voice = _early_voice(lang, data, quiet)
+    day = _parse_date(date, voice)
+    if not data.exists():
+        raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
+    settings = _settings(
+        data,
+        voice,
+        time_limit_s=time_limit,
+        reproducible=reproducible,
+        work_limit=work_limit,
+        lang=lang.value if lang else None,
+        tiles=tiles.value if tiles else None,
+    )
+    voice = Voice(settings.lang, quiet=quiet)
+    if settings.reproducible and time_limit is not None:
+        voice.note(voice.words("time_limit_ignored", steps=settings.work_limit), "yellow")
+    dataset = dataset_from_path(data)
+    for issue in dataset.issues:
+        voice.issue(issue)
+    if any(issue.row is None for issue in dataset.errors):
+        raise voice.fail("nothing_planned", EXIT_NOTHING)
     only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
     if only:
-        known = {s.station_id for s in dataset.stations} | {r.station_id for r in dataset.rejected}
-        unknown = [s for s in only if s not in known]
+        unknown = unknown_stations(dataset, only)
         if unknown:
-            raise _fail(
-                f"--stations: unknown station {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(sorted(known))}",
-                EXIT_USAGE,
-            )
-    for issue in dataset.issues:
-        err.print(str(issue), markup=False)
+            known = sorted({s.station_id for s in dataset.stations})
+            raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
     target = out_dir or Path("maps") / day.isoformat()
+    previous = _previous_plan(target, only, day, settings, voice)
+
+    log_path = None if no_log else (log or target.parent / f"{target.name}.log")
+    logger = _logger(log_path, voice)
+    logger.info(
+        f"start date={day.isoformat()} data={_quote(str(data))} out={_quote(str(target))} "
+        f"stations={len(only) if only else len(dataset.stations)} version={__version__}"
+    )
+    try:
+        with _terminate_on_sigterm():
+            result = _plan_with_progress(
+                dataset, day, settings, only=only, jobs=jobs, voice=voice, logger=logger, now=now()
+            )
+            if previous is not None:
+                try:
+                    result = merge_plans(previous, result)
+                except MergeError as error:  # checked before planning; kept for safety
+                    raise voice.fail(
+                        "merge_refused",
+                        EXIT_NOTHING,
+                        path=str(target),
+                        stations=only,
+                        detail=str(error),
+                    ) from None
+            written = _write(result, target, settings, redact, voice, logger)
+    except (KeyboardInterrupt, _Stop) as stop:
+        voice.error(voice.words("interrupted"))
+        logger.warning("end status=interrupted")
+        _close(logger)
+        raise typer.Exit(EXIT_TERMINATED if isinstance(stop, _Stop) else EXIT_INTERRUPTED) from None
+    _print_summary(result, voice, replanned=set(only) if only and previous else None)
+    if previous is not None and only:
+        kept = [s for s in result.stations if s.station_id not in set(only)]
+        voice.say("merged", replanned=only, kept=len(kept))
+    voice.say(
+        "wrote_pack",
+        n=len(written),
+        path=str(target),
+        index=str(target / "index.html"),
+        plan_id=result.plan_id,
+    )
+    unserved = sum(len(s.unserved) for s in result.stations)
+    failed = sum(1 for s in result.stations if s.error)
+    code = EXIT_UNSERVED if unserved or failed else EXIT_OK
+    clients = sum(s.clients for s in result.stations)
+    logger.info(
+        f"end status=written plan={result.plan_id} clients={clients} "
+        f"unserved={unserved} failed={failed} exit={code} "
+        f"seconds={time.perf_counter() - started:.1f}"
+    )
+    _close(logger)
+    raise typer.Exit(code)
+
+
+def _previous_plan(
+    target: Path, only: Sequence[str] | None, day: dt.date, settings: Settings, voice: Voice
+) -> Plan | None:
+    """The plan already in the day's folder that re-planned stations go into, if any."""
+    from .day import MergeError, check_mergeable
+    from .pack import is_pack
+    from .planjson import read_plan
+
+    if not only or not (target / "plan.json").is_file() or not is_pack(target):
+        return None
+    try:
+        previous = read_plan(target / "plan.json")
+    except MealrouteError as error:
+        raise voice.fail(
+            "previous_unreadable", EXIT_NOTHING, path=str(target), detail=error.text(voice.lang)
+        ) from None
+    try:
+        check_mergeable(previous, day, settings.to_dict())
+    except MergeError as error:
+        raise voice.fail(
+            "merge_refused", EXIT_NOTHING, path=str(target), stations=list(only), detail=str(error)
+        ) from None
+    return previous
+
+
+def _plan_with_progress(
+    dataset: Any,
+    day: dt.date,
+    settings: Settings,
+    *,
+    only: Sequence[str] | None,
+    jobs: int | None,
+    voice: Voice,
+    logger: logging.Logger,
+    now: dt.datetime,
+) -> Plan:
+    from .day import plan_dataset
+
     count = len(only) if only else len(dataset.stations)
     with Progress(
-        TextColumn("planning stations"),
+        TextColumn(voice.words("planning")),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=voice.quiet,
     ) as progress:
         task = progress.add_task("plan", total=count)
-        result = plan_dataset(
-            dataset,
-            day,
-            settings,
-            jobs=jobs or os.cpu_count() or 1,
-            only=only,
-            on_done=lambda _station: progress.advance(task),
+
+        def done(station: StationPlan) -> None:
+            progress.advance(task)
+            _log_station(logger, station, voice.lang)
+
+        return plan_dataset(
+            dataset, day, settings, stations=only, jobs=jobs, on_done=done, planned_at=now
         )
-    from .output import write_plan_json, write_routes_csv
-    from .render import render_day
+
+
+def _write(
+    result: Plan,
+    target: Path,
+    settings: Settings,
+    redact: bool,
+    voice: Voice,
+    logger: logging.Logger,
+) -> list[Path]:
+    from .pack import PackError, pack_plan
 
     try:
-        written = [write_plan_json(result, target), write_routes_csv(result, target)]
-    except OSError as error:
-        raise _fail(f"cannot write the plan to {target}: {error}", EXIT_NOTHING) from None
-    _print_summary(result)
-    try:
-        written += render_day(
-            result, target, lang=settings.lang, tiles=settings.tiles, redact=redact
-        )
-    except Exception as error:  # noqa: BLE001 - the plan is written; say what is missing
-        err.print(
-            f"[red]error:[/red] plan.json and routes.csv are written, but the maps and "
-            f"sheets could not be drawn: {type(error).__name__}: {error}"
-        )
-        raise typer.Exit(EXIT_NOTHING) from None
-    out.print(f"wrote {len(written)} files to {target}/ (open {target / 'index.html'})")
-    unserved = sum(len(s.unserved) for s in result.stations)
-    failed = sum(1 for s in result.stations if s.error)
-    raise typer.Exit(EXIT_UNSERVED if unserved or failed else EXIT_OK)
+        return pack_plan(result, target, lang=settings.lang, tiles=settings.tiles, redact=redact)
+    except PackError as error:
+        logger.error(f"end status=not-written reason={_quote(str(error))}")
+        raise voice.fail("pack_failed", EXIT_NOTHING, detail=str(error)) from None
+    except Exception as error:  # noqa: BLE001 - drawing failed; nothing was swapped in
+        logger.error(f"end status=not-written reason={_quote(type(error).__name__)}")
+        raise voice.fail(
+            "draw_failed", EXIT_NOTHING, detail=f"{type(error).__name__}: {error}"
+        ) from None
 
 
 def _clock(seconds: int | None) -> str:
-    """HH:MM for the summary table (seconds are in plan.json and routes.csv)."""
-    return "-" if seconds is None else f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    from .clock import format_clock
+
+    return "-" if seconds is None else format_clock(seconds)
 
 
-def _print_summary(plan: Plan) -> None:
-    table = Table(title=f"mealroute plan for {plan.date.isoformat()}", title_justify="left")
-    for column in ("station", "clients", "served", "unserved", "workers", "km"):
-        table.add_column(column, justify="right" if column != "station" else "left")
-    table.add_column("first out")
-    table.add_column("last back")
+def _print_summary(plan: Plan, voice: Voice, *, replanned: set[str] | None = None) -> None:
+    if voice.quiet:
+        return
+    w = voice.words
+    table = Table(title=w("summary_title", date=plan.date.isoformat()), title_justify="left")
+    for code in (
+        "col_station",
+        "col_clients",
+        "col_served",
+        "col_unserved",
+        "col_workers",
+        "col_km",
+    ):
+        table.add_column(w(code), justify="left" if code == "col_station" else "right")
+    table.add_column(w("col_first_out"))
+    table.add_column(w("col_last_back"))
     for station in plan.stations:
         trips = [t for route in station.routes for t in route.trips]
         km = sum(route.distance_m for route in station.routes) / 1000
+        name = Text(safe(station.station_id))
+        if station.error:
+            name.append(" " + w("failed_mark"), style="red")
+        elif replanned and station.station_id in replanned:
+            name.append(" " + w("replanned_mark"), style="cyan")
         table.add_row(
-            station.station_id + (" [red](failed)[/red]" if station.error else ""),
+            name,
             str(station.clients),
             str(station.served),
-            f"[red]{len(station.unserved)}[/red]" if station.unserved else "0",
-            f"{len(station.routes)}/{station.workers}",
+            Text(str(len(station.unserved)), style="red" if station.unserved else ""),
+            f"{len(station.busy_routes)}/{station.workers}",
             f"{km:.1f}",
             _clock(min((t.depart for t in trips), default=None)),
             _clock(max((t.return_ for t in trips), default=None)),
@@ -225,65 +585,82 @@ def _print_summary(plan: Plan) -> None:
     # Client ids and reasons only: names and health stay in the files the user asked for.
     for station in plan.stations:
         if station.error:
-            out.print(f"[red]station {station.station_id} failed:[/red] {station.error}")
+            text = w("station_failed_line", station=station.station_id, error=station.error)
+            out.print(Text(safe(text), style="red"))
         for unserved in station.unserved:
-            out.print(
-                f"[yellow]unserved[/yellow] {station.station_id} {unserved.client_id}: "
-                f"{unserved.reason}",
-                markup=True,
+            text = w(
+                "unserved_line",
+                station=station.station_id,
+                client=unserved.client_id,
+                reason=unserved.reason,
             )
+            out.print(Text(safe(text), style="yellow"))
+
+
+# ----------------------------------------------------------------- validate
 
 
 @app.command()
 def validate(
-    data_dir: DataDir,
+    data: DataPath,
     date: Annotated[
         str | None,
-        typer.Option(help="Also check the clients due on this date (YYYY-MM-DD)."),
+        typer.Option(
+            help="Also check the clients due on this date.",
+            show_default=False,
+            metavar="YYYY-MM-DD",
+        ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check the input files: every problem at once, with file, row, column and value."""
     from .checks import validate_dataset
-    from .load import dataset_from_dir
-    from .settings import Settings
-    from .tables import count
+    from .load import dataset_from_path
 
-    day = _parse_date(date) if date else None
-    if not data_dir.is_dir():
-        raise _fail(f"{data_dir}: no such folder", EXIT_NOTHING)
-    try:
-        settings = Settings.for_data_dir(data_dir)
-    except MealrouteError as error:
-        raise _fail(str(error), EXIT_NOTHING) from None
-    dataset = dataset_from_dir(data_dir)
+    voice = _early_voice(lang, data)
+    day = _parse_date(date, voice) if date else None
+    if not data.exists():
+        raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
+    settings = _settings(data, voice, lang=lang.value if lang else None)
+    voice = Voice(settings.lang)
+    dataset = dataset_from_path(data)
     issues = list(dataset.issues) + list(validate_dataset(dataset, date=day, settings=settings))
-    by_severity = {s: [i for i in issues if i.severity == s] for s in ("error", "warning", "info")}
-    for severity in ("error", "warning", "info"):
-        for issue in by_severity[severity]:
-            out.print(str(issue), markup=False)
-    errors = by_severity["error"]
-    out.print(
-        f"{count(len(dataset.stations), 'station')}, {count(len(dataset.workers), 'worker')}, "
-        f"{count(len(dataset.clients), 'client')}; "
-        f"{count(len(errors), 'error')}, {count(len(by_severity['warning']), 'warning')}",
-        markup=False,
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    for issue in sorted(issues, key=lambda i: order[i.severity]):
+        out.print(Text(safe(issue.text(voice.lang))))
+    errors = sum(1 for i in issues if i.severity == Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity == Severity.WARNING)
+    voice.say(
+        "validate_summary",
+        stations=Message("n_stations", {"n": len(dataset.stations)}),
+        workers=Message("n_workers", {"n": len(dataset.workers)}),
+        clients=Message("n_clients", {"n": len(dataset.clients) + len(dataset.rejected)}),
+        errors=Message("n_errors", {"n": errors}),
+        warnings=Message("n_warnings", {"n": warnings}),
     )
     raise typer.Exit(EXIT_NOTHING if errors else EXIT_OK)
 
 
+# ----------------------------------------------------------------- sample
+
+
 @app.command()
 def sample(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the sample city into.")],
+    out_dir: Annotated[
+        Path, typer.Argument(help="Folder to write the sample city into.", metavar="DIR")
+    ],
     stations: Annotated[
         int, typer.Option(min=1, max=200, help="Stations (real Jinan streets).")
     ] = 8,
     clients_per_station: Annotated[int, typer.Option(min=1, max=500, help="Clients each.")] = 40,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 1,
-    overwrite: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Write a realistic synthetic city (stations at real Jinan street offices)."""
-    from .sample import write_sample
+    from .sample import SampleExistsError, write_sample
 
+    voice = Voice(lang.value if lang else Settings().lang)
     try:
         summary = write_sample(
             out_dir,
@@ -292,57 +669,120 @@ def sample(
             seed=seed,
             overwrite=overwrite,
         )
+    except SampleExistsError as error:
+        raise voice.fail("sample_exists", EXIT_NOTHING, path=str(error.path)) from None
     except MealrouteError as error:
-        raise _fail(str(error), EXIT_NOTHING) from None
-    out.print(
-        f"wrote {summary.stations} stations, {summary.workers} workers and "
-        f"{summary.clients} clients to {out_dir}/",
-        markup=False,
+        raise voice.fail_with(error, EXIT_NOTHING) from None
+    voice.say(
+        "sample_wrote",
+        stations=Message("n_stations", {"n": summary.stations}),
+        workers=Message("n_workers", {"n": summary.workers}),
+        clients=Message("n_clients", {"n": summary.clients}),
+        path=str(out_dir),
     )
 
 
-@app.command()
-def render(
-    plan_json: Annotated[Path, typer.Argument(help="A plan.json written by `mealroute plan`.")],
+# ----------------------------------------------------------------- render
+
+
+@app.command("render")
+def render_(
+    plan_json: Annotated[
+        Path, typer.Argument(help="A plan.json written by `mealroute plan`.", metavar="PLAN_JSON")
+    ],
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Output folder. Default: the folder of PLAN_JSON.", show_default=False
+            "--out",
+            help="The folder of the redrawn pack (plan.json is copied into it). "
+            "Default: the folder of PLAN_JSON.",
+            show_default=False,
+            metavar="DIR",
         ),
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="zh or en. Default: as planned.")] = None,
-    tiles: Annotated[str | None, typer.Option(help="osm or amap. Default: as planned.")] = None,
-    redact: Annotated[bool, typer.Option(help="Show clients by surname and initial only.")] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(help="Default: as planned.", show_default=False, case_sensitive=False),
+    ] = None,
+    tiles: Annotated[
+        Tiles | None, typer.Option(help="Default: as planned.", show_default=False)
+    ] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Show clients by surname and initial only.")
+    ] = False,
 ) -> None:
-    """Redraw the maps and sheets of a plan (e.g. in the other language)."""
-    import jsonschema
+    """Redraw the day's pack from its plan.json (e.g. in the other language)."""
+    from .pack import PackError, pack_plan
+    from .planjson import read_plan
 
-    from .planjson import plan_from_dict, plan_schema
-    from .render import render_day
-    from .settings import Settings
-
+    voice = Voice(lang.value if lang else Settings().lang)
     try:
-        document = json.loads(plan_json.read_text(encoding="utf-8"))
-        jsonschema.validate(document, plan_schema())
-    except OSError as error:
-        raise _fail(f"{plan_json}: {error.strerror or error}", EXIT_NOTHING) from None
-    except json.JSONDecodeError as error:
-        raise _fail(f"{plan_json}: not JSON ({error})", EXIT_NOTHING) from None
-    except jsonschema.ValidationError as error:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise _fail(
-            f"{plan_json}: not a mealroute plan at {where}: {error.message}", EXIT_NOTHING
-        ) from None
-    loaded = plan_from_dict(document)
-    try:
-        settings = Settings.from_dict(loaded.settings).replace(lang=lang, tiles=tiles)
+        loaded = read_plan(plan_json)
+        settings = Settings.from_dict(loaded.settings).replace(
+            lang=lang.value if lang else None, tiles=tiles.value if tiles else None
+        )
     except MealrouteError as error:
-        raise _fail(str(error), EXIT_USAGE) from None
+        raise voice.fail_with(error, EXIT_NOTHING) from None
+    voice = Voice(settings.lang)
     target = out_dir or plan_json.parent
-    written = render_day(loaded, target, lang=settings.lang, tiles=settings.tiles, redact=redact)
-    out.print(f"wrote {len(written)} files to {target}/", markup=False)
+    try:
+        with _terminate_on_sigterm():
+            written = pack_plan(
+                loaded, target, lang=settings.lang, tiles=settings.tiles, redact=redact
+            )
+    except (KeyboardInterrupt, _Stop) as stop:
+        voice.error(voice.words("interrupted"))
+        raise typer.Exit(EXIT_TERMINATED if isinstance(stop, _Stop) else EXIT_INTERRUPTED) from None
+    except PackError as error:
+        raise voice.fail("pack_failed", EXIT_NOTHING, detail=str(error)) from None
+    except Exception as error:  # noqa: BLE001 - drawing failed; nothing was swapped in
+        raise voice.fail(
+            "draw_failed", EXIT_NOTHING, detail=f"{type(error).__name__}: {error}"
+        ) from None
+    voice.say(
+        "rendered",
+        n=len(written),
+        path=str(target),
+        index=str(target / "index.html"),
+        plan_id=loaded.plan_id,
+    )
+
+
+# ----------------------------------------------------------------- entry point
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    for k, word in enumerate(argv):
+        value = word.split("=", 1)[1] if word.startswith("--lang=") else None
+        if word == "--lang" and k + 1 < len(argv):
+            value = argv[k + 1]
+        if value in ("zh", "en"):
+            return value
+    return Settings().lang
+
+
+def _hint(error: Any) -> str:
+    """The option or argument a usage error is about, as the user typed it."""
+    param = getattr(error, "param", None)
+    if param is None:
+        return str(getattr(error, "param_hint", "") or "")
+    if getattr(param, "opts", None) and param.param_type_name == "option":
+        return " / ".join(param.opts)
+    return str(getattr(param, "metavar", None) or param.name or "").upper()
+
+
+def _usage_text(error: Any, lang: str) -> str:
+    """A usage error in ``lang``: the option, and what was wrong with it."""
+    if isinstance(error, click.NoSuchOption):
+        return render(Message("no_such_option", {"option": error.option_name}), lang)
+    if isinstance(error, click.MissingParameter):
+        return render(Message("missing_argument", {"what": _hint(error)}), lang)
+    if isinstance(error, click.BadParameter):
+        detail = str(error.message).removeprefix("Value error, ")
+        return render(Message("bad_option_value", {"option": _hint(error), "detail": detail}), lang)
+    return str(error.format_message())
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name="mealroute")

@@ -61,11 +61,22 @@ def parse_clock(value: object) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def format_clock(seconds: int) -> str:
-    """``41400`` -> ``"11:30"`` (seconds are dropped when zero, kept otherwise)."""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
+def format_clock(seconds: int, *, round_up: bool = False) -> str:
+    """``41400`` -> ``"11:30"``: the one way mealroute shows a time of day.
+
+    Seconds are dropped (rounded down), so a planned arrival inside its window never
+    shows after the window's end; ``round_up`` rounds up instead, for the earliest
+    time something can happen ("earliest arrival 11:19" when it is 11:18:30). Times
+    past midnight keep counting hours (``"24:10"``).
+    """
+    seconds = int(seconds)
+    minutes = -(-seconds // 60) if round_up else seconds // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_window(start: int, end: int) -> str:
+    """A window of the day as ``"11:00–12:30"``."""
+    return f"{format_clock(start)}–{format_clock(end)}"
 
 
 def iso_datetime(date: dt.date, seconds: int) -> str:

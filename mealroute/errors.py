@@ -1,50 +1,60 @@
 """The errors mealroute raises.
 
-Library code raises these; only the command line turns them into a message and an
-exit code.
+Library code raises these; only the command line turns them into a message (in the
+user's language, see :meth:`MealrouteError.text`) and an exit code.
 """
 
 from __future__ import annotations
 
+from .model import Message
+
 
 class MealrouteError(Exception):
-    """Base class of every error mealroute raises on purpose."""
-
-
-class InputError(MealrouteError, ValueError):
-    """An input file cannot be used at all (missing file, missing required column).
+    """Base class of every error mealroute raises on purpose.
 
     Parameters
     ----------
     message
-        What was wrong and what was expected.
+        What was wrong and what was expected: a :class:`~mealroute.model.Message`, or
+        plain text for details that have no translation (an exception's own words).
     file, row, column
-        Where, when known. ``row`` is numbered as the spreadsheet numbers it (the
-        header is row 1).
+        Where, when known. ``row`` is numbered as the spreadsheet numbers it.
     """
 
     def __init__(
         self,
-        message: str,
+        message: Message | str,
         *,
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
     ) -> None:
+        self.message = (
+            message if isinstance(message, Message) else Message("plain", {"detail": message})
+        )
         self.file = file
         self.row = row
         self.column = column
-        self.detail = message
-        where = ", ".join(
-            part
-            for part in (
-                file,
-                f"row {row}" if row is not None else None,
-                f"column {column!r}" if column else None,
-            )
-            if part
-        )
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(self.text("en"))
+
+    @property
+    def detail(self) -> str:
+        """The message without where it happened, in English."""
+        return self.message.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """Where and what, in ``lang``."""
+        from .messages import where
+
+        place = where(self.file, self.row, self.column, lang)
+        words = self.message.text(lang)
+        if not place:
+            return words
+        return f"{place}：{words}" if lang == "zh" else f"{place}: {words}"
+
+
+class InputError(MealrouteError, ValueError):
+    """An input file cannot be used at all (missing file, missing required column)."""
 
 
 class SettingsError(MealrouteError, ValueError):

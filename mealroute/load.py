@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from .clock import format_clock, parse_clock
 from .columns import CARE_LEVELS, DIETS, MODES
-from .model import Client, Dataset, Issue, RejectedRow, Source, Station, Worker
+from .model import Client, Dataset, Issue, Message, RejectedRow, Source, Station, Worker, diet_of
 from .tables import (
     DAYS_EXPECTED,
     RawRow,
@@ -368,7 +368,7 @@ def _client(row: _Row, stations: _Stations, first_row: dict[str, int]) -> Client
         window_start=start,
         window_end=end,
         meals=meals,
-        diet=diet,
+        diet=diet_of(diet.split(";")),
         service_min=service,
         skills=parse_skills(row.row.values.get("skills")),
         days=days,
@@ -423,7 +423,19 @@ def _clients(
             client_id = unicodedata.normalize("NFKC", row.text("client_id"))
             station_id = unicodedata.normalize("NFKC", row.text("station_id"))
             rejected.append(
-                RejectedRow(client_id, row.text("name"), station_id, row.source, row.problem)
+                RejectedRow(
+                    client_id,
+                    row.text("name"),
+                    station_id,
+                    row.source,
+                    tuple(
+                        Message("untranslated", {"text": text})
+                        for text in [*(m for _, _, m in row.problems), *row.quiet]
+                    ),
+                    care_level=_CARE_LEVELS.get(key(row.text("care_level"))),
+                    address=row.text("address"),
+                    phone=row.text("phone"),
+                )
             )
     return clients, rejected
 
@@ -459,3 +471,8 @@ def dataset_from_dir(data_dir: Path) -> Dataset:
         rejected=tuple(rejected),
         issues=tuple(issues),
     )
+
+
+def dataset_from_path(path: Path) -> Dataset:
+    """:func:`dataset_from_dir` of a folder (a single workbook: see the input helper)."""
+    return dataset_from_dir(Path(path))

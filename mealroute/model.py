@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Mode(StrEnum):
@@ -35,6 +37,77 @@ class CareLevel(StrEnum):
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_DAY = frozenset(range(7))
+
+REGULAR = "regular"
+Diet = frozenset[str]
+
+
+def diet_of(words: Iterable[str]) -> Diet:
+    """A diet as a set of words; ``regular`` only when nothing else is asked for.
+
+    ``diet_of([])`` and ``diet_of(["regular"])`` are ``{"regular"}``;
+    ``diet_of(["regular", "halal"])`` is ``{"halal"}``.
+    """
+    found = frozenset(word for word in words if word)
+    special = found - {REGULAR}
+    return special or frozenset({REGULAR})
+
+
+def is_halal(diet: Iterable[str]) -> bool:
+    """Whether a meal of ``diet`` must be halal (also when combined with others)."""
+    return "halal" in diet
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for a person, kept as a stable code and its parameters.
+
+    ``Message("window_unreachable", {"window": "11:00–11:10", "earliest": "11:18"})``.
+    Plans and problems carry messages; :func:`mealroute.messages.render` turns one
+    into words in a language only when it is shown. Parameter values are plain JSON
+    values, lists of them, or messages.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            raise ValueError("Message: `code` must not be empty")
+
+    def text(self, lang: str = "en") -> str:
+        """The message in words (see :func:`mealroute.messages.render`)."""
+        from .messages import render
+
+        return render(self, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"code": ..., "params": {...}}`` with nested messages as such objects too."""
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, Message):
+                return value.to_json()
+            if isinstance(value, (list, tuple)):
+                return [plain(v) for v in value]
+            return value
+
+        return {"code": self.code, "params": {k: plain(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Message:
+        """Inverse of :meth:`to_json`."""
+
+        def typed(value: Any) -> Any:
+            if isinstance(value, Mapping) and "code" in value:
+                return cls.from_json(value)
+            if isinstance(value, list):
+                return [typed(v) for v in value]
+            return value
+
+        return cls(document["code"], {k: typed(v) for k, v in document["params"].items()})
 
 
 @dataclass(frozen=True)
@@ -124,7 +197,7 @@ class Client:
     window_start: int | None = None  # None: the settings' lunch window
     window_end: int | None = None
     meals: int = 1
-    diet: str = "regular"
+    diet: Diet = frozenset({REGULAR})
     service_min: float | None = None  # None: the settings' default for the care level
     skills: frozenset[str] = frozenset()
     days: frozenset[int] = EVERY_DAY  # 0 = Monday ... 6 = Sunday
@@ -150,6 +223,8 @@ class Client:
             _check_window(owner, self.window_start, self.window_end, ("window_start", "window_end"))
         if not self.days or not self.days <= EVERY_DAY:
             raise ValueError(f"{owner}: `days` must be weekdays 0..6, got {sorted(self.days)!r}")
+        if self.diet != diet_of(self.diet):
+            raise ValueError(f"{owner}: `diet` must be a set made by diet_of(), got {self.diet!r}")
 
     def is_due(self, date: dt.date) -> bool:
         """Whether this client gets lunch on ``date``."""
@@ -158,42 +233,88 @@ class Client:
 
 @dataclass(frozen=True)
 class RejectedRow:
-    """A client row that cannot be planned; it is reported as unserved with ``problem``."""
+    """A client row that cannot be planned; it is reported as unserved with its problems.
+
+    It keeps what the row says of the person (as typed, even where a cell is bad), so
+    the coordinator can still phone the family.
+    """
 
     client_id: str
     name: str
     station_id: str
     source: Source
-    problem: str
+    problems: tuple[Message, ...]
+    care_level: CareLevel | None = None
+    address: str = ""
+    phone: str = ""
 
     @property
-    def reason(self) -> str:
-        return f"{self.source}: {self.problem}"
+    def reason(self) -> Message:
+        return Message(
+            "row_rejected",
+            {"file": self.source.file, "row": self.source.row, "problems": list(self.problems)},
+        )
+
+
+class Severity(StrEnum):
+    """How much an :class:`Issue` matters."""
+
+    ERROR = "error"  # this row (or table) cannot be used
+    WARNING = "warning"  # legal but suspicious: someone should look
+    INFO = "info"  # what was done, for the record
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in the input, for ``validate`` and for the plan's warnings."""
+    """One problem found in the input, for ``validate`` and for the plan's warnings.
 
-    severity: str  # "error", "warning" or "info"
+    ``row`` is numbered as the spreadsheet numbers it; ``column`` is the header as the
+    file spells it; ``value`` the cell as read.
+    """
+
+    severity: Severity
     file: str
     row: int | None
     column: str | None
     value: str | None
-    message: str
+    message: Message
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
+        if isinstance(self.message, str):  # TRANSITION: the input side still writes text
+            object.__setattr__(self, "message", Message("untranslated", {"text": self.message}))
+        if not isinstance(self.message, Message):
+            raise TypeError(f"Issue: `message` must be a Message, got {self.message!r}")
+
+    def text(self, lang: str = "en") -> str:
+        """The issue in words: severity, where, and the message."""
+        from .messages import render_issue
+
+        return render_issue(self, lang)
 
     def __str__(self) -> str:
-        where = ", ".join(
-            part
-            for part in (
-                self.file,
-                f"row {self.row}" if self.row is not None else None,
-                f"column {self.column!r}" if self.column else None,
-                f"value {self.value!r}" if self.value is not None else None,
-            )
-            if part
+        return self.text("en")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "severity": str(self.severity),
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Issue:
+        return cls(
+            Severity(document["severity"]),
+            document["file"],
+            document["row"],
+            document["column"],
+            document["value"],
+            Message.from_json(document["message"]),
         )
-        return f"{self.severity}: {where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -208,11 +329,11 @@ class Dataset:
 
     @property
     def errors(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "error")
+        return tuple(i for i in self.issues if i.severity == Severity.ERROR)
 
     @property
     def warnings(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "warning")
+        return tuple(i for i in self.issues if i.severity == Severity.WARNING)
 
 
 # ----------------------------------------------------------------------------- plan
@@ -232,7 +353,7 @@ class Stop:
     travel_s: int  # from the previous point (station or stop)
     distance_m: int
     meals: int
-    diet: str
+    diet: Diet
     care_level: CareLevel
     window: tuple[int, int]
     address: str = ""
@@ -266,7 +387,7 @@ class Trip:
 
 @dataclass(frozen=True)
 class Route:
-    """A worker's day: their trips in order."""
+    """A worker's day: their trips in order (none when they have no delivery today)."""
 
     worker_id: str
     name: str
@@ -274,6 +395,7 @@ class Route:
     capacity: int
     trips: tuple[Trip, ...]
     phone: str = ""
+    shift: tuple[int, int] | None = None  # shift start and end, seconds
 
     @property
     def travel_s(self) -> int:
@@ -283,6 +405,16 @@ class Route:
     def distance_m(self) -> int:
         return sum(trip.distance_m for trip in self.trips)
 
+    @property
+    def stops(self) -> tuple[Stop, ...]:
+        """Every stop of the day in visiting order."""
+        return tuple(stop for trip in self.trips for stop in trip.stops)
+
+    @property
+    def idle(self) -> bool:
+        """Whether the worker has no delivery today."""
+        return not self.trips
+
 
 @dataclass(frozen=True)
 class Unserved:
@@ -290,7 +422,7 @@ class Unserved:
 
     client_id: str
     name: str
-    reason: str
+    reason: Message
     care_level: CareLevel | None = None
     lat: float | None = None
     lon: float | None = None
@@ -300,7 +432,11 @@ class Unserved:
 
 @dataclass(frozen=True)
 class StationPlan:
-    """The plan of one station for the date."""
+    """The plan of one station for the date.
+
+    ``routes`` has one route per rostered worker, in roster order; a worker with no
+    delivery today has a route with no trips (see :attr:`Route.idle`).
+    """
 
     station_id: str
     name: str
@@ -310,10 +446,20 @@ class StationPlan:
     unserved: tuple[Unserved, ...]
     address: str = ""
     phone: str = ""
-    workers: int = 0  # workers of this station
     meals_ready: int | None = None
-    error: str | None = None  # set when the station could not be planned at all
+    error: Message | None = None  # set when the station could not be planned at all
     solver: dict[str, object] = field(default_factory=dict)
+    planned_at: dt.datetime | None = None
+
+    @property
+    def workers(self) -> int:
+        """Rostered workers."""
+        return len(self.routes)
+
+    @property
+    def busy_routes(self) -> tuple[Route, ...]:
+        """The routes of workers who deliver today."""
+        return tuple(route for route in self.routes if route.trips)
 
     @property
     def served(self) -> int:
@@ -326,9 +472,15 @@ class StationPlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """The plan of every station for one date."""
+    """The plan of every station for one date.
+
+    ``plan_id`` names this plan's content (the same plan, the same id); every page of
+    a day pack shows it with ``planned_at``, so an outdated page can be recognised.
+    """
 
     date: dt.date
     stations: tuple[StationPlan, ...]
     settings: dict[str, object] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    planned_at: dt.datetime | None = None
+    plan_id: str = ""

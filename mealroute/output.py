@@ -54,7 +54,7 @@ def write_plan_json(plan: Plan, out_dir: Path) -> Path:
     return path
 
 
-def routes_csv_text(plan: Plan) -> str:
+def routes_csv_text(plan: Plan, *, lang: str = "en") -> str:
     """One row per stop in visiting order, as CSV text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -85,7 +85,7 @@ def routes_csv_text(plan: Plan) -> str:
                         format_clock(stop.window[0]),
                         format_clock(stop.window[1]),
                         stop.meals,
-                        stop.diet,
+                        ";".join(sorted(stop.diet)),
                         str(stop.care_level),
                         stop.notes,
                         stop.travel_s,
@@ -95,8 +95,8 @@ def routes_csv_text(plan: Plan) -> str:
     return buffer.getvalue()
 
 
-def write_routes_csv(plan: Plan, out_dir: Path) -> Path:
+def write_routes_csv(plan: Plan, out_dir: Path, *, lang: str = "en") -> Path:
     """Write ``routes.csv`` (UTF-8 with BOM, so Excel keeps Chinese text intact)."""
     path = inside(out_dir, ROUTES_CSV)
-    atomic.write_text(path, routes_csv_text(plan), encoding="utf-8-sig")
+    atomic.write_text(path, routes_csv_text(plan, lang=lang), encoding="utf-8-sig")
     return path

@@ -2,22 +2,40 @@
 
 ``plan_to_dict`` and ``plan_from_dict`` are exact inverses for what the schema
 (``schema/plan.schema.json``) holds; maps and sheets read a plan only through
-``plan_from_dict``.
+``plan_from_dict``, and a file only through :func:`read_plan`, which checks it
+against the schema (formats included) before anything is drawn from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .clock import iso_datetime, seconds_from_iso
-from .model import WEEKDAYS, CareLevel, Mode, Plan, Route, StationPlan, Stop, Trip, Unserved
+from .errors import InputError
+from .model import (
+    WEEKDAYS,
+    CareLevel,
+    Issue,
+    Message,
+    Mode,
+    Plan,
+    Route,
+    StationPlan,
+    Stop,
+    Trip,
+    Unserved,
+    diet_of,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+MAX_PLAN_BYTES = 200 * 1024 * 1024  # a 2,000-station province is about 60 MB
 
 
 @cache
@@ -46,11 +64,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "address": station.address,
                 "phone": station.phone,
                 "meals_ready": when(station.meals_ready),
-                "error": station.error,
+                "error": None if station.error is None else station.error.to_json(),
+                "planned_at": _moment(station.planned_at),
                 "workers": station.workers,
                 "clients": station.clients,
                 "served": station.served,
-                "workers_used": len(station.routes),
+                "workers_used": len(station.busy_routes),
                 "travel_s": sum(route.travel_s for route in station.routes),
                 "distance_m": sum(route.distance_m for route in station.routes),
                 "first_departure": when(min((t.depart for t in trips), default=None)),
@@ -60,7 +79,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     {
                         "client_id": u.client_id,
                         "name": u.name,
-                        "reason": u.reason,
+                        "reason": u.reason.to_json(),
                         "care_level": None if u.care_level is None else str(u.care_level),
                         "lat": u.lat,
                         "lon": u.lon,
@@ -72,10 +91,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "solver": dict(station.solver),
             }
         )
-    routes = [route for station in plan.stations for route in station.routes]
+    routes = [route for station in plan.stations for route in station.busy_routes]
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": f"mealroute {__version__}",
+        "plan_id": plan.plan_id or plan_id(plan),
+        "planned_at": _moment(plan.planned_at),
         "date": date.isoformat(),
         "weekday": WEEKDAYS[date.weekday()],
         "settings": plan.settings,
@@ -90,9 +111,31 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "travel_s": sum(route.travel_s for route in routes),
             "distance_m": sum(route.distance_m for route in routes),
         },
-        "warnings": list(plan.warnings),
+        "warnings": [issue.to_json() for issue in plan.warnings],
         "stations": stations,
     }
+
+
+def _moment(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.replace(microsecond=0).isoformat()
+
+
+def plan_id(plan: Plan) -> str:
+    """Eight hex digits naming what the plan says (not when it was made).
+
+    The same routes, unserved clients and settings give the same id; any change
+    gives another, so a page from an older plan can be told apart.
+    """
+    content = plan_to_dict(
+        Plan(date=plan.date, stations=plan.stations, settings=plan.settings, plan_id="-")
+    )
+    for key in ("plan_id", "planned_at", "generator", "warnings"):
+        content.pop(key, None)
+    for station in content["stations"]:
+        station.pop("planned_at", None)
+        station.pop("solver", None)
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def _route_to_dict(route: Route, date: dt.date) -> dict[str, Any]:
@@ -102,6 +145,12 @@ def _route_to_dict(route: Route, date: dt.date) -> dict[str, Any]:
         "phone": route.phone,
         "mode": str(route.mode),
         "capacity": route.capacity,
+        "shift": None
+        if route.shift is None
+        else {
+            "start": iso_datetime(date, route.shift[0]),
+            "end": iso_datetime(date, route.shift[1]),
+        },
         "travel_s": route.travel_s,
         "distance_m": route.distance_m,
         "trips": [
@@ -123,7 +172,7 @@ def _route_to_dict(route: Route, date: dt.date) -> dict[str, Any]:
                         "travel_s": s.travel_s,
                         "distance_m": s.distance_m,
                         "meals": s.meals,
-                        "diet": s.diet,
+                        "diet": sorted(s.diet),
                         "care_level": str(s.care_level),
                         "window": {
                             "start": iso_datetime(date, s.window[0]),
@@ -144,6 +193,7 @@ def _route_to_dict(route: Route, date: dt.date) -> dict[str, Any]:
 
 def plan_from_dict(document: dict[str, Any]) -> Plan:
     """Read back a plan written by :func:`plan_to_dict` (validate it first)."""
+    planned_at = document["planned_at"]
     date = dt.date.fromisoformat(document["date"])
 
     def secs(text: str) -> int:
@@ -158,6 +208,9 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
                 phone=r["phone"],
                 mode=Mode(r["mode"]),
                 capacity=r["capacity"],
+                shift=None
+                if r["shift"] is None
+                else (secs(r["shift"]["start"]), secs(r["shift"]["end"])),
                 trips=tuple(
                     Trip(
                         depart=secs(t["depart"]),
@@ -176,7 +229,7 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
                                 travel_s=s["travel_s"],
                                 distance_m=s["distance_m"],
                                 meals=s["meals"],
-                                diet=s["diet"],
+                                diet=diet_of(s["diet"]),
                                 care_level=CareLevel(s["care_level"]),
                                 window=(secs(s["window"]["start"]), secs(s["window"]["end"])),
                                 address=s["address"],
@@ -196,7 +249,7 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
             Unserved(
                 client_id=u["client_id"],
                 name=u["name"],
-                reason=u["reason"],
+                reason=Message.from_json(u["reason"]),
                 care_level=None if u["care_level"] is None else CareLevel(u["care_level"]),
                 lat=u["lat"],
                 lon=u["lon"],
@@ -215,15 +268,129 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
                 phone=st["phone"],
                 routes=routes,
                 unserved=unserved,
-                workers=st["workers"],
                 meals_ready=None if st["meals_ready"] is None else secs(st["meals_ready"]),
-                error=st["error"],
+                error=None if st["error"] is None else Message.from_json(st["error"]),
                 solver=dict(st["solver"]),
+                planned_at=None
+                if st["planned_at"] is None
+                else dt.datetime.fromisoformat(st["planned_at"]),
             )
         )
     return Plan(
         date=date,
         stations=tuple(stations),
         settings=dict(document["settings"]),
-        warnings=tuple(document["warnings"]),
+        warnings=tuple(Issue.from_json(issue) for issue in document["warnings"]),
+        planned_at=None if planned_at is None else dt.datetime.fromisoformat(planned_at),
+        plan_id=document["plan_id"],
     )
+
+
+# ----------------------------------------------------------------- reading a file
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _local_datetime(text: object) -> bool:
+    if not isinstance(text, str):
+        return True
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _date(text: object) -> bool:
+    if not isinstance(text, str):
+        return True
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _validator() -> Any:
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("date")(_date)
+    checker.checks("local-datetime")(_local_datetime)
+    return jsonschema.Draft202012Validator(plan_schema(), format_checker=checker)
+
+
+def plan_problem(document: object) -> str | None:
+    """What makes ``document`` not a plan this mealroute can draw (``None``: nothing)."""
+    if isinstance(document, dict) and document.get("schema_version") not in (None, SCHEMA_VERSION):
+        return (
+            f"it has schema version {document.get('schema_version')!r}; this mealroute reads "
+            f"version {SCHEMA_VERSION}: plan the day again"
+        )
+    error = next(iter(sorted(_validator().iter_errors(document), key=lambda e: e.path)), None)
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top)"
+        return f"at {where}: {error.message}"
+    try:
+        plan = plan_from_dict(document)  # type: ignore[arg-type]
+    except (ValueError, KeyError, TypeError, OverflowError) as problem:
+        return f"{type(problem).__name__}: {problem}"
+    day = 24 * 3600
+    for station in plan.stations:
+        for route in station.routes:
+            for trip in route.trips:
+                times = [trip.depart, trip.return_] + [
+                    t for stop in trip.stops for t in (stop.arrive, stop.start, stop.depart)
+                ]
+                if min(times) < 0 or max(times) > 2 * day:
+                    return (
+                        f"station {station.station_id!r}, worker {route.worker_id!r}: "
+                        "a time lies outside the plan's date"
+                    )
+                if trip.return_ < trip.depart:
+                    return (
+                        f"station {station.station_id!r}, worker {route.worker_id!r}: "
+                        "a trip returns before it leaves"
+                    )
+    return None
+
+
+def read_plan(path: Path) -> Plan:
+    """Read and check a plan.json file.
+
+    Raises
+    ------
+    InputError
+        Naming the file and what is wrong: unreadable, not UTF-8, not JSON (or
+        NaN, or nested absurdly deep), not a mealroute plan of this version, or a
+        value the schema allows but a plan cannot have (an impossible date).
+    """
+    label = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PLAN_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"cannot read the file: {error.strerror or error}", file=label) from None
+    if len(data) > MAX_PLAN_BYTES:
+        raise InputError(
+            f"the file is larger than {MAX_PLAN_BYTES // 2**20} MB; not a plan", file=label
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text; plan.json is always UTF-8", file=label) from None
+    try:
+        document = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise InputError("not a mealroute plan: JSON nested too deeply", file=label) from None
+    except ValueError as error:
+        raise InputError(f"not JSON ({error})", file=label) from None
+    try:
+        problem = plan_problem(document)
+    except RecursionError:
+        problem = "nested too deeply"
+    if problem:
+        raise InputError(f"not a mealroute plan: {problem}", file=label)
+    return plan_from_dict(document)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .clock import format_clock
+from .clock import format_clock, format_window
 from .errors import SolverError
 from .model import (
     CareLevel,
     Client,
     Dataset,
+    Message,
     RejectedRow,
     Route,
     Station,
@@ -41,7 +42,17 @@ MAX_TRIPS = 6  # per worker and day; more reload visits only slow the search dow
 RUNAWAY_LIMIT_S = 600.0  # reproducible mode: the work limit decides, this only guards
 BRANCHES_PER_STEP = 100  # reproducible mode: search-tree branches allowed per work step
 
-RAN_OUT = "the station's worker time or capacity ran out"
+RAN_OUT = Message("ran_out")
+# Which reason to show when workers disagree on why they cannot serve a client:
+# timing reasons first (they carry the earliest arrival), then capacity ones.
+_REASON_RANK = (
+    "window_unreachable",
+    "window_unreachable_food",
+    "window_after_food_limit",
+    "back_after_shift",
+    "too_far",
+    "too_many_meals",
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,7 @@ def station_days(
             lon=None,
             routes=(),
             unserved=tuple(_rejected_unserved(row) for row in rows),
-            error=f"station {station_id!r} is not in the stations table (or its row is invalid)",
+            error=Message("station_missing", {"station": station_id}),
         )
         for station_id, rows in orphans.items()
     ]
@@ -97,10 +108,17 @@ def station_days(
 
 
 def _rejected_unserved(row: RejectedRow) -> Unserved:
-    return Unserved(client_id=row.client_id, name=row.name, reason=row.reason)
+    return Unserved(
+        client_id=row.client_id,
+        name=row.name,
+        reason=row.reason,
+        care_level=row.care_level,
+        address=row.address,
+        phone=row.phone,
+    )
 
 
-def _unserved(client: Client, reason: str) -> Unserved:
+def _unserved(client: Client, reason: Message) -> Unserved:
     return Unserved(
         client_id=client.client_id,
         name=client.name,
@@ -113,9 +131,12 @@ def _unserved(client: Client, reason: str) -> Unserved:
     )
 
 
-def failed_station(day: StationDay, error: str, settings: Settings) -> StationPlan:
-    """The plan of a station that could not be planned: everyone unserved, saying why."""
-    reason = f"station could not be planned: {error}"
+def failed_station(day: StationDay, error: Message, settings: Settings) -> StationPlan:
+    """The plan of a station that could not be planned: everyone unserved, saying why.
+
+    Its workers are still listed, each with no delivery.
+    """
+    reason = Message("station_failed", {"error": error})
     return _station_plan(
         day,
         settings,
@@ -125,16 +146,32 @@ def failed_station(day: StationDay, error: str, settings: Settings) -> StationPl
     )
 
 
+def idle_route(worker: Worker) -> Route:
+    """The route of a rostered worker who has no delivery today."""
+    return Route(
+        worker_id=worker.worker_id,
+        name=worker.name,
+        mode=worker.mode,
+        capacity=worker.capacity,
+        trips=(),
+        phone=worker.phone,
+        shift=(worker.shift_start, worker.shift_end),
+    )
+
+
 def _station_plan(
     day: StationDay,
     settings: Settings,
     *,
     routes: tuple[Route, ...],
     unserved: tuple[Unserved, ...],
-    error: str | None = None,
+    error: Message | None = None,
     solver: dict[str, object] | None = None,
 ) -> StationPlan:
     station = day.station
+    # Every rostered worker, in roster order: those without trips are idle today.
+    busy = {route.worker_id: route for route in routes}
+    routes = tuple(busy.get(w.worker_id) or idle_route(w) for w in day.workers)
     return StationPlan(
         station_id=station.station_id,
         name=station.name,
@@ -144,7 +181,6 @@ def _station_plan(
         phone=station.phone,
         routes=routes,
         unserved=tuple(_rejected_unserved(r) for r in day.rejected) + unserved,
-        workers=len(day.workers),
         meals_ready=_meals_ready(station, settings),
         error=error,
         solver=solver or {},
@@ -196,55 +232,55 @@ class _Rules:
         )
 
 
-def _window_text(client: Client, settings: Settings) -> str:
-    start = settings.lunch_window[0] if client.window_start is None else client.window_start
-    end = settings.lunch_window[1] if client.window_end is None else client.window_end
-    return f"{format_clock(start)}–{format_clock(end)}"
-
-
 def _why_not(
     i: int, client: Client, worker: Worker, rules: _Rules, matrices: Matrices, settings: Settings
-) -> str | None:
+) -> Message | None:
     """Why ``worker`` alone could never serve client ``i`` (``None``: they could)."""
     node = i + 1
     missing = client.skills - worker.skills
     if missing:
-        return f"no worker with skill {', '.join(f'`{s}`' for s in sorted(missing))}"
+        return Message("skill_missing", {"skills": sorted(missing)})
     if client.meals > worker.capacity:
-        return f"needs {client.meals} meals; a trip carries at most {worker.capacity}"
+        return Message("too_many_meals", {"meals": client.meals, "capacity": worker.capacity})
     travel = int(matrices.travel_s[worker.mode][0, node])
     window_start, window_end = rules.windows[i]
+    window = format_window(*rules.asked[i])
     if travel > rules.max_age:
-        return (
-            f"{travel / 60:.0f} min from the station by {worker.mode}; meals must be served "
-            f"within {rules.max_age // 60} min of leaving"
+        return Message(
+            "too_far",
+            {"minutes": round(travel / 60), "mode": str(worker.mode), "limit": rules.max_age // 60},
         )
     if window_start > window_end:
-        return (
-            f"window {_window_text(client, settings)} starts after the food-safety limit "
-            f"{format_clock(window_end)} (meals ready {format_clock(rules.ready)} + "
-            f"{settings.max_min_after_ready:g} min)"
+        return Message(
+            "window_after_food_limit",
+            {
+                "window": window,
+                "limit": format_clock(window_end),
+                "ready": format_clock(rules.ready),
+                "after": settings.max_min_after_ready,
+            },
         )
     arrival = max(rules.ready, worker.shift_start) + travel
     if arrival > window_end:
-        limit = "" if window_end == _raw_end(client, settings) else " (food-safety limit)"
-        return (
-            f"window {_window_text(client, settings)}{limit} cannot be reached: "
-            f"earliest arrival {format_clock(arrival)}"
+        earliest = format_clock(arrival, round_up=True)
+        if window_end == rules.asked[i][1]:
+            return Message("window_unreachable", {"window": window, "earliest": earliest})
+        return Message(
+            "window_unreachable_food",
+            {"window": window, "limit": format_clock(window_end), "earliest": earliest},
         )
     back = (
         max(arrival, window_start) + rules.service[i] + int(matrices.travel_s[worker.mode][node, 0])
     )
     if back > worker.shift_end:
-        return (
-            f"cannot be back at the station by shift end {format_clock(worker.shift_end)} "
-            f"(earliest back {format_clock(back)})"
+        return Message(
+            "back_after_shift",
+            {
+                "shift_end": format_clock(worker.shift_end),
+                "back": format_clock(back, round_up=True),
+            },
         )
     return None
-
-
-def _raw_end(client: Client, settings: Settings) -> int:
-    return settings.lunch_window[1] if client.window_end is None else client.window_end
 
 
 def _drop_penalties(clients: Sequence[Client], workers: Sequence[Worker]) -> dict[CareLevel, int]:
@@ -282,7 +318,7 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
     if not clients:
         return _station_plan(day, settings, routes=(), unserved=())
     if not day.workers:
-        reason = f"station {day.station.station_id} has no workers"
+        reason = Message("no_workers", {"station": day.station.station_id})
         return _station_plan(
             day, settings, routes=(), unserved=tuple(_unserved(c, reason) for c in clients)
         )
@@ -292,7 +328,7 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
     matrices = GeodesicTravel.from_settings(settings).matrices(points, {w.mode for w in workers})
 
     allowed: list[frozenset[int]] = []
-    reasons: dict[int, str] = {}
+    reasons: dict[int, Message] = {}
     for i, client in enumerate(clients):
         why = {v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)}
         ok = frozenset(v for v, reason in why.items() if reason is None)
@@ -392,32 +428,38 @@ def search_params(settings: Settings) -> SearchParams:
     )
 
 
-def _best_reason(why: dict[int, str | None], client: Client, workers: Sequence[Worker]) -> str:
+def _best_reason(
+    why: dict[int, Message | None], client: Client, workers: Sequence[Worker]
+) -> Message:
     """The one reason to show when no worker can serve a client.
 
     A missing skill is the reason only when no worker has all the skills needed;
-    otherwise the reason of the closest skilled worker is more useful (timing
-    reasons first; among those, the earliest arrival sorts first).
+    otherwise the reason of the closest skilled worker is more useful: timing reasons
+    first (see ``_REASON_RANK``), and among those the earliest time.
     """
-    skilled = [why[v] or "" for v, w in enumerate(workers) if client.skills <= w.skills]
+    skilled = [
+        reason
+        for v, w in enumerate(workers)
+        if client.skills <= w.skills and (reason := why[v]) is not None
+    ]
     if not skilled:
         return _missing_skills(client, workers)
     return min(skilled, key=_rank)
 
 
-def _missing_skills(client: Client, workers: Sequence[Worker]) -> str:
+def _missing_skills(client: Client, workers: Sequence[Worker]) -> Message:
     have: frozenset[str] = frozenset().union(*(w.skills for w in workers))
     missing = sorted(client.skills - have)
     if missing:
-        return f"no worker with skill {', '.join(f'`{s}`' for s in missing)}"
-    return f"no worker with all of the skills {', '.join(f'`{s}`' for s in sorted(client.skills))}"
+        return Message("skill_missing", {"skills": missing})
+    return Message("skills_not_together", {"skills": sorted(client.skills)})
 
 
-def _rank(reason: str | None) -> tuple[int, str]:
-    # Prefer timing reasons (they carry the earliest arrival) over capacity ones.
-    order = ("window", "cannot be back", "min from", "needs")
-    text = reason or ""
-    return next((k for k, word in enumerate(order) if word in text), len(order)), text
+def _rank(reason: Message) -> tuple[int, str, str]:
+    code = reason.code
+    rank = _REASON_RANK.index(code) if code in _REASON_RANK else len(_REASON_RANK)
+    earliest = str(reason.params.get("earliest") or reason.params.get("back") or "")
+    return rank, earliest, str(sorted(reason.params.items()))
 
 
 def _routes(
@@ -434,7 +476,7 @@ def _routes(
     routes = []
     for v, worker in enumerate(day.workers):
         if not solution.trips[v]:
-            continue
+            continue  # idle today; _station_plan lists the worker all the same
         travel = matrices.travel_s[worker.mode]
         distance = matrices.distance_m
         orders = [
@@ -498,6 +540,7 @@ def _routes(
                 capacity=worker.capacity,
                 trips=tuple(trips),
                 phone=worker.phone,
+                shift=(worker.shift_start, worker.shift_end),
             )
         )
     return tuple(routes)

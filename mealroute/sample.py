@@ -209,6 +209,14 @@ def choose_offices(count: int, seed: int) -> tuple[StreetOffice, ...]:
     return tuple(sorted(chosen, key=lambda office: order[office.code]))
 
 
+class SampleExistsError(MealrouteError, FileExistsError):
+    """A file of the sample exists and ``overwrite`` is false; nothing was written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} already exists; pass overwrite=True to replace it")
+
+
 def write_sample(
     out_dir: Path,
     *,
@@ -265,7 +273,7 @@ def write_sample(
     if not overwrite:
         for path in paths:
             if path.exists():
-                raise MealrouteError(f"{path} already exists; pass overwrite=True to replace it")
+                raise SampleExistsError(path)
 
     offices = choose_offices(stations, seed)
     halal = _halal_stations(offices, seed)

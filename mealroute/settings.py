@@ -1,71 +1,260 @@
-"""Every default in one place.
+"""Every default in one place, declared once.
 
 Precedence, lowest first: the defaults below, ``mealroute.toml`` in the data
-directory, command-line options. The TOML layout (every key optional)::
-
-    [travel]
-    detour_factor = 1.3                 # road distance = geodesic distance x this
-    speed_kmh = { walk = 4, bike = 10, ebike = 15, car = 20 }
-
-    [service]
-    minutes = { disabled = 10, semi-disabled = 5, other = 3 }
-
-    [day]
-    lunch_window = ["11:00", "12:30"]   # default delivery window of a client
-    meals_ready = "10:30"               # default time lunch is boxed at a station
-    reload_min = 5                      # at the station between two trips
-
-    [food_safety]
-    max_min_after_departure = 60        # DB33/T 2399-2021: boxing to delivery <= 1 h
-    max_min_after_ready = 120
-
-    [solver]
-    time_limit_s = 2                    # per station
-    reproducible = false                # bound the search by work, not by time
-    work_limit = 100                    # search steps in reproducible mode
-
-    [output]
-    lang = "zh"                         # zh or en
-    tiles = "osm"                       # osm or amap
+directory, command-line options. :data:`KEYS` declares each setting once (its TOML
+section and key, its kind, its default and what it means); the TOML reader, the
+checks, :meth:`Settings.to_dict` (what plan.json records) and the README's settings
+block (:func:`toml_block`, a test keeps the README in step) all come from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from .clock import format_clock, parse_clock
 from .errors import SettingsError
-from .model import CareLevel, Mode
+from .messages import Lang
+from .model import CareLevel, Message, Mode
 
 SETTINGS_FILE = "mealroute.toml"
+MAX_SETTINGS_BYTES = 64 * 1024
 
 
-def _frozen(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
-    # A plain dict (MappingProxyType cannot be pickled to the planning processes);
-    # treat it as read-only.
-    return dict(mapping)
+class Tiles(StrEnum):
+    """Background map tiles."""
+
+    OSM = "osm"
+    AMAP = "amap"
+
+
+def _error(code: str, **params: Any) -> SettingsError:
+    return SettingsError(Message(code, params))
+
+
+# ----------------------------------------------------------------- kinds of value
+
+
+@dataclass(frozen=True)
+class _Number:
+    low: float
+    high: float
+    whole: bool = False
+    open_low: bool = False  # low itself is not allowed
+
+    def parse(self, name: str, value: Any) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _error("setting_not_number", name=name, value=repr(value))
+        if self.whole and not float(value).is_integer():
+            raise _error("setting_not_whole", name=name, value=repr(value))
+        return self.check(name, int(value) if self.whole else float(value))
+
+    def check(self, name: str, value: float) -> float | int:
+        too_low = value <= self.low if self.open_low else value < self.low
+        if not math.isfinite(value) or too_low or value > self.high:
+            low = f"more than {self.low:g}" if self.open_low else f"{self.low:g}"
+            raise _error(
+                "setting_out_of_range",
+                name=name,
+                value=f"{value:g}",
+                low=low,
+                high=f"{self.high:g}",
+            )
+        return value
+
+    def dump(self, value: Any) -> Any:
+        return value
+
+    def toml(self, value: Any) -> str:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class _Flag:
+    def parse(self, name: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise _error("setting_not_bool", name=name, value=repr(value))
+        return value
+
+    def check(self, name: str, value: Any) -> bool:
+        return self.parse(name, value)
+
+    def dump(self, value: Any) -> Any:
+        return value
+
+    def toml(self, value: Any) -> str:
+        return "true" if value else "false"
+
+
+@dataclass(frozen=True)
+class _Choice:
+    choices: type[StrEnum]
+
+    def parse(self, name: str, value: Any) -> str:
+        allowed = [member.value for member in self.choices]
+        if value not in allowed:
+            raise _error("setting_not_choice", name=name, value=repr(value), choices=allowed)
+        return str(value)
+
+    def check(self, name: str, value: Any) -> str:
+        return self.parse(name, value)
+
+    def dump(self, value: Any) -> Any:
+        return str(value)
+
+    def toml(self, value: Any) -> str:
+        return f'"{value}"'
+
+
+@dataclass(frozen=True)
+class _Clock:
+    def parse(self, name: str, value: Any) -> int:
+        if not isinstance(value, str):
+            raise _error("setting_not_clock", name=name, value=repr(value))
+        try:
+            return parse_clock(value)
+        except ValueError:
+            raise _error("setting_not_clock", name=name, value=repr(value)) from None
+
+    def check(self, name: str, value: Any) -> int:
+        if not isinstance(value, int) or not 0 <= value <= 24 * 3600:
+            raise _error("setting_not_clock", name=name, value=repr(value))
+        return value
+
+    def dump(self, value: Any) -> Any:
+        return format_clock(value)
+
+    def toml(self, value: Any) -> str:
+        return f'"{format_clock(value)}"'
+
+
+@dataclass(frozen=True)
+class _Window:
+    def parse(self, name: str, value: Any) -> tuple[int, int]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise _error("setting_not_window", name=name, value=repr(value))
+        clock = _Clock()
+        return self.check(name, (clock.parse(name, value[0]), clock.parse(name, value[1])))
+
+    def check(self, name: str, value: Any) -> tuple[int, int]:
+        start, end = value
+        if not 0 <= start <= end <= 24 * 3600:
+            raise _error(
+                "setting_not_window", name=name, value=f"{format_clock(start)}-{format_clock(end)}"
+            )
+        return (start, end)
+
+    def dump(self, value: Any) -> Any:
+        return [format_clock(t) for t in value]
+
+    def toml(self, value: Any) -> str:
+        return "[" + ", ".join(f'"{format_clock(t)}"' for t in value) + "]"
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A table keyed by an enum (``{ walk = 4, car = 20 }``); keys not given keep the default."""
+
+    keys: type[StrEnum]
+    number: _Number
+
+    def parse(self, name: str, value: Any, base: Mapping[Any, float]) -> dict[Any, float]:
+        if not isinstance(value, Mapping):
+            raise _error("setting_not_table", name=name)
+        result = dict(base)
+        for word, number in value.items():
+            try:
+                member = self.keys(word)
+            except ValueError:
+                raise _error(
+                    "setting_unknown_key",
+                    name=f"{name}.{word}",
+                    choices=[m.value for m in self.keys],
+                ) from None
+            result[member] = float(self.number.parse(f"{name}.{word}", number))
+        return result
+
+    def check(self, name: str, value: Any) -> dict[Any, float]:
+        for member in self.keys:
+            if member not in value:
+                raise _error("setting_missing", name=f"{name}.{member}")
+            self.number.check(f"{name}.{member}", value[member])
+        return dict(value)
+
+    def dump(self, value: Any) -> Any:
+        return {str(member): value[member] for member in self.keys}
+
+    def toml(self, value: Any) -> str:
+        return "{ " + ", ".join(f"{m} = {value[m]:g}" for m in self.keys) + " }"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: where it sits in mealroute.toml, what it holds and why."""
+
+    section: str
+    key: str
+    attr: str  # the Settings field
+    kind: Any
+    doc: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+KEYS: tuple[Key, ...] = (
+    Key("travel", "detour_factor", "detour_factor", _Number(1, 5),
+        "road distance = geodesic distance on the WGS-84 ellipsoid × this"),
+    Key("travel", "speed_kmh", "speed_kmh", _Table(Mode, _Number(0.5, 200)), "km/h per mode"),
+    Key("service", "minutes", "service_min", _Table(CareLevel, _Number(0, 240)),
+        "at the door, when a client has no service_min"),
+    Key("day", "lunch_window", "lunch_window", _Window(), "when a client has no window"),
+    Key("day", "meals_ready", "meals_ready", _Clock(), "when a station has no meals_ready"),
+    Key("day", "reload_min", "reload_min", _Number(0, 1440), "at the station between two trips"),
+    Key("food_safety", "max_min_after_departure", "max_min_after_departure", _Number(0, 1440),
+        "DB33/T 2399-2021: at most one hour from boxing to delivery"),
+    Key("food_safety", "max_min_after_ready", "max_min_after_ready", _Number(0, 1440),
+        "no meal is served later than this after meals_ready"),
+    Key("solver", "time_limit_s", "time_limit_s", _Number(0, 3600, open_low=True),
+        "search seconds per station (--time-limit)"),
+    Key("solver", "reproducible", "reproducible", _Flag(),
+        "--reproducible: bound the search by work, not time"),
+    Key("solver", "work_limit", "work_limit", _Number(1, 10_000_000, whole=True),
+        "search steps per station in reproducible mode (--work-limit)"),
+    Key("output", "lang", "lang", _Choice(Lang), "language of the pack and the terminal (--lang)"),
+    Key("output", "tiles", "tiles", _Choice(Tiles), "map tiles (--tiles)"),
+)  # fmt: skip
+_BY_SECTION: dict[str, dict[str, Key]] = {}
+for _key in KEYS:
+    _BY_SECTION.setdefault(_key.section, {})[_key.key] = _key
+
+
+def _mode_speeds() -> dict[Mode, float]:
+    return {Mode.WALK: 4.0, Mode.BIKE: 10.0, Mode.EBIKE: 15.0, Mode.CAR: 20.0}
+
+
+def _service_minutes() -> dict[CareLevel, float]:
+    return {CareLevel.DISABLED: 10.0, CareLevel.SEMI_DISABLED: 5.0, CareLevel.OTHER: 3.0}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Planning settings. See the module docstring for the TOML form."""
+    """Planning settings; see :data:`KEYS` for each one and the README for the TOML form.
+
+    The mappings are plain dicts (a read-only proxy cannot be sent to the planning
+    processes); treat them as read-only.
+    """
 
     detour_factor: float = 1.3
-    speed_kmh: Mapping[Mode, float] = field(
-        default_factory=lambda: _frozen(
-            {Mode.WALK: 4.0, Mode.BIKE: 10.0, Mode.EBIKE: 15.0, Mode.CAR: 20.0}
-        )
-    )
-    service_min: Mapping[CareLevel, float] = field(
-        default_factory=lambda: _frozen(
-            {CareLevel.DISABLED: 10.0, CareLevel.SEMI_DISABLED: 5.0, CareLevel.OTHER: 3.0}
-        )
-    )
+    speed_kmh: Mapping[Mode, float] = field(default_factory=_mode_speeds)
+    service_min: Mapping[CareLevel, float] = field(default_factory=_service_minutes)
     lunch_window: tuple[int, int] = (11 * 3600, 12 * 3600 + 30 * 60)
     meals_ready: int = 10 * 3600 + 30 * 60
     reload_min: float = 5.0
@@ -78,40 +267,8 @@ class Settings:
     tiles: str = "osm"
 
     def __post_init__(self) -> None:
-        if not 1.0 <= self.detour_factor <= 5.0:
-            raise SettingsError(
-                f"`detour_factor` must be between 1 and 5, got {self.detour_factor!r}"
-            )
-        for mode in Mode:
-            speed = self.speed_kmh.get(mode)
-            if speed is None or not 0.5 <= speed <= 200:
-                raise SettingsError(
-                    f"`speed_kmh.{mode}` must be between 0.5 and 200 km/h, got {speed!r}"
-                )
-        for level in CareLevel:
-            minutes = self.service_min.get(level)
-            if minutes is None or not 0 <= minutes <= 240:
-                raise SettingsError(f"`service.minutes.{level}` must be 0..240, got {minutes!r}")
-        start, end = self.lunch_window
-        if not 0 <= start <= end <= 24 * 3600:
-            raise SettingsError(
-                f"`lunch_window` must be [start, end] with start <= end, got "
-                f"{format_clock(start)}-{format_clock(end)}"
-            )
-        for name in ("reload_min", "max_min_after_departure", "max_min_after_ready"):
-            value = getattr(self, name)
-            if not 0 <= value <= 24 * 60:
-                raise SettingsError(f"`{name}` must be 0..1440 minutes, got {value!r}")
-        if not 0 < self.time_limit_s <= 3600:
-            raise SettingsError(
-                f"`time_limit_s` must be more than 0 and at most 3600, got {self.time_limit_s!r}"
-            )
-        if not 1 <= self.work_limit <= 10_000_000:
-            raise SettingsError(f"`work_limit` must be 1..10000000, got {self.work_limit!r}")
-        if self.lang not in ("zh", "en"):
-            raise SettingsError(f"`lang` must be 'zh' or 'en', got {self.lang!r}")
-        if self.tiles not in ("osm", "amap"):
-            raise SettingsError(f"`tiles` must be 'osm' or 'amap', got {self.tiles!r}")
+        for key in KEYS:
+            key.kind.check(key.name, getattr(self, key.attr))
 
     # ------------------------------------------------------------------ derived
     def speed_m_per_s(self, mode: Mode) -> float:
@@ -137,13 +294,25 @@ class Settings:
         """
         base = base or cls()
         try:
-            document = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise SettingsError(f"{path}: cannot read settings: {error}") from None
-        try:
-            return base.replace(**_changes_from_document(document))
+            data = Path(path).read_bytes()[: MAX_SETTINGS_BYTES + 1]
+            if len(data) > MAX_SETTINGS_BYTES:
+                raise _error("settings_too_big", limit=MAX_SETTINGS_BYTES // 1024)
+            document = tomllib.loads(data.decode("utf-8-sig"))
+            return base.replace(**_changes(document, base))
         except SettingsError as error:
-            raise SettingsError(f"{path}: {error}") from None
+            raise SettingsError(error.message, file=str(path)) from None
+        except OSError as error:
+            detail = error.strerror or str(error)
+            message = Message("settings_unreadable", {"detail": detail})
+            raise SettingsError(message, file=str(path)) from None
+        except UnicodeDecodeError:
+            raise SettingsError(Message("settings_not_utf8"), file=str(path)) from None
+        except tomllib.TOMLDecodeError as error:
+            message = Message("settings_not_toml", {"detail": str(error)})
+            raise SettingsError(message, file=str(path)) from None
+        except RecursionError:
+            message = Message("settings_not_toml", {"detail": "nested too deeply"})
+            raise SettingsError(message, file=str(path)) from None
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
@@ -153,123 +322,48 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as written into plan.json (plain JSON types, TOML layout)."""
-        return {
-            "travel": {
-                "detour_factor": self.detour_factor,
-                "speed_kmh": {str(mode): self.speed_kmh[mode] for mode in Mode},
-            },
-            "service": {"minutes": {str(lvl): self.service_min[lvl] for lvl in CareLevel}},
-            "day": {
-                "lunch_window": [format_clock(t) for t in self.lunch_window],
-                "meals_ready": format_clock(self.meals_ready),
-                "reload_min": self.reload_min,
-            },
-            "food_safety": {
-                "max_min_after_departure": self.max_min_after_departure,
-                "max_min_after_ready": self.max_min_after_ready,
-            },
-            "solver": {
-                "time_limit_s": self.time_limit_s,
-                "reproducible": self.reproducible,
-                "work_limit": self.work_limit,
-            },
-            "output": {"lang": self.lang, "tiles": self.tiles},
-        }
+        document: dict[str, dict[str, Any]] = {}
+        for key in KEYS:
+            document.setdefault(key.section, {})[key.key] = key.kind.dump(getattr(self, key.attr))
+        return document
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> Settings:
         """Inverse of :meth:`to_dict` (used when rendering from plan.json)."""
-        return cls().replace(**_changes_from_document(document))
+        base = cls()
+        return base.replace(**_changes(document, base))
 
 
-_SCALARS: dict[tuple[str, str], tuple[str, type]] = {
-    ("travel", "detour_factor"): ("detour_factor", float),
-    ("day", "reload_min"): ("reload_min", float),
-    ("food_safety", "max_min_after_departure"): ("max_min_after_departure", float),
-    ("food_safety", "max_min_after_ready"): ("max_min_after_ready", float),
-    ("solver", "time_limit_s"): ("time_limit_s", float),
-    ("solver", "reproducible"): ("reproducible", bool),
-    ("solver", "work_limit"): ("work_limit", int),
-    ("output", "lang"): ("lang", str),
-    ("output", "tiles"): ("tiles", str),
-}
-_SECTIONS = {
-    "travel": {"detour_factor", "speed_kmh"},
-    "service": {"minutes"},
-    "day": {"lunch_window", "meals_ready", "reload_min"},
-    "food_safety": {"max_min_after_departure", "max_min_after_ready"},
-    "solver": {"time_limit_s", "reproducible", "work_limit"},
-    "output": {"lang", "tiles"},
-}
-
-
-def _changes_from_document(document: Mapping[str, Any]) -> dict[str, Any]:
+def _changes(document: Mapping[str, Any], base: Settings) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for section, table in document.items():
-        if section not in _SECTIONS:
-            raise SettingsError(
-                f"unknown section [{section}]; expected one of {', '.join(sorted(_SECTIONS))}"
-            )
+        if section not in _BY_SECTION:
+            raise _error("setting_unknown_section", name=section, choices=sorted(_BY_SECTION))
         if not isinstance(table, Mapping):
-            raise SettingsError(f"[{section}] must be a table")
-        for key, value in table.items():
-            if key not in _SECTIONS[section]:
-                raise SettingsError(
-                    f"unknown key `{section}.{key}`; expected one of "
-                    f"{', '.join(sorted(_SECTIONS[section]))}"
+            raise _error("setting_not_table", name=section)
+        for word, value in table.items():
+            key = _BY_SECTION[section].get(word)
+            if key is None:
+                raise _error(
+                    "setting_unknown_key",
+                    name=f"{section}.{word}",
+                    choices=sorted(_BY_SECTION[section]),
                 )
-            name = f"{section}.{key}"
-            if (section, key) in _SCALARS:
-                attr, kind = _SCALARS[(section, key)]
-                changes[attr] = _typed(name, value, kind)
-            elif name == "travel.speed_kmh":
-                changes["speed_kmh"] = _frozen(
-                    {**Settings().speed_kmh, **_enum_table(name, value, Mode)}
-                )
-            elif name == "service.minutes":
-                changes["service_min"] = _frozen(
-                    {**Settings().service_min, **_enum_table(name, value, CareLevel)}
-                )
-            elif name == "day.lunch_window":
-                if not isinstance(value, list) or len(value) != 2:
-                    raise SettingsError(f'`{name}` must be two times such as ["11:00", "12:30"]')
-                changes["lunch_window"] = (_clock(name, value[0]), _clock(name, value[1]))
-            elif name == "day.meals_ready":
-                changes["meals_ready"] = _clock(name, value)
+            if isinstance(key.kind, _Table):
+                changes[key.attr] = key.kind.parse(key.name, value, getattr(base, key.attr))
+            else:
+                changes[key.attr] = key.kind.parse(key.name, value)
     return changes
 
 
-def _typed(name: str, value: Any, kind: type) -> Any:
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-    elif kind is str:
-        if isinstance(value, str):
-            return value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if kind is int and (not float(value).is_integer()):
-            raise SettingsError(f"`{name}` must be a whole number, got {value!r}")
-        return kind(value)
-    raise SettingsError(f"`{name}` must be a {kind.__name__}, got {value!r}")
-
-
-def _enum_table(name: str, value: Any, enum: type[Mode] | type[CareLevel]) -> dict[Any, float]:
-    if not isinstance(value, Mapping):
-        raise SettingsError(f"`{name}` must be a table")
-    result = {}
-    for key, number in value.items():
-        try:
-            member = enum(key)
-        except ValueError:
-            raise SettingsError(
-                f"unknown key `{name}.{key}`; expected one of {', '.join(m.value for m in enum)}"
-            ) from None
-        result[member] = _typed(f"{name}.{key}", number, float)
-    return result
-
-
-def _clock(name: str, value: Any) -> int:
-    try:
-        return parse_clock(value)
-    except ValueError as error:
-        raise SettingsError(f"`{name}`: {error}") from None
+def toml_block() -> str:
+    """Every setting with its default and meaning, in the form of mealroute.toml."""
+    defaults = Settings()
+    lines: list[str] = []
+    for section, keys in _BY_SECTION.items():
+        if lines:
+            lines.append("")
+        lines.append(f"[{section}]")
+        for key in keys.values():
+            lines.append(f"{key.key} = {key.kind.toml(getattr(defaults, key.attr))}  # {key.doc}")
+    return "\n".join(lines)

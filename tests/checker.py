@@ -270,6 +270,29 @@ def _check_header(ctx: _Context, plan_doc: Mapping[str, Any], expected: dt.date 
             ctx.flag("settings in the plan differ from the settings the plan was checked with")
 
 
+def _reason_problem(reason: Mapping[str, Any]) -> str | None:
+    """What is wrong with a reason or an error as plan.json holds it (``None``: nothing).
+
+    A reason is a code with parameters that mealroute can say in every language of
+    the pack; an empty or unknown code would reach a coordinator as nothing.
+    """
+    from mealroute.messages import LANGS, render
+    from mealroute.model import Message
+
+    try:
+        message = Message.from_json(reason)
+    except (KeyError, TypeError, ValueError):
+        return f"has a reason that is not a message: {reason!r}"
+    for lang in LANGS:
+        try:
+            words = render(message, lang)
+        except (KeyError, IndexError, ValueError) as error:
+            return f"has a reason {message.code!r} that cannot be said in {lang}: {error}"
+        if not words.strip():
+            return f"has an empty reason ({message.code!r} in {lang})"
+    return None
+
+
 def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
     station_id = st["station_id"]
     where = f"station {station_id}"
@@ -278,8 +301,9 @@ def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
         ctx.routed_workers[route["worker_id"]] += 1
     for unserved in st["unserved"]:
         ctx.seen[unserved["client_id"]].append((station_id, "unserved", where))
-        if not unserved["reason"].strip():
-            ctx.flag(f"{where}: unserved client {unserved['client_id']} has an empty reason")
+        problem = _reason_problem(unserved["reason"])
+        if problem:
+            ctx.flag(f"{where}: unserved client {unserved['client_id']} {problem}")
         client = ctx.clients.get(unserved["client_id"])
         if (
             client is not None
@@ -318,11 +342,24 @@ def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
             f"{where}: meals_ready {_hms(ctx.secs(st['meals_ready']))} differs from the "
             f"input's {_hms(ready)}"
         )
-    own_workers = sum(1 for w in ctx.workers.values() if w.station_id == station_id)
-    if st["workers"] != own_workers:
-        ctx.flag(f"{where}: workers is {st['workers']}, the input has {own_workers}")
-    if st["error"] is not None and st["routes"]:
-        ctx.flag(f"{where}: has an error but still has {len(st['routes'])} route(s)")
+    roster = [w.worker_id for w in ctx.workers.values() if w.station_id == station_id]
+    if st["workers"] != len(roster):
+        ctx.flag(f"{where}: workers is {st['workers']}, the input has {len(roster)}")
+    listed = [route["worker_id"] for route in st["routes"]]
+    for worker_id in roster:
+        if worker_id not in listed:
+            ctx.flag(
+                f"{where}: rostered worker {worker_id} is missing "
+                "(an idle worker has a route without trips)"
+            )
+    if st["workers"] != len(st["routes"]):
+        ctx.flag(f"{where}: workers is {st['workers']} but it lists {len(st['routes'])} route(s)")
+    if st["error"] is not None:
+        problem = _reason_problem(st["error"])
+        if problem:
+            ctx.flag(f"{where}: error {problem}")
+        if any(route["trips"] for route in st["routes"]):
+            ctx.flag(f"{where}: has an error but a worker still has trips")
 
     for route in st["routes"]:
         _check_route(ctx, route, station)
@@ -335,7 +372,7 @@ def _check_station_counts(ctx: _Context, st: Mapping[str, Any], where: str) -> N
     expected = {
         "served": served,
         "clients": served + len(st["unserved"]),
-        "workers_used": len(routes),
+        "workers_used": sum(1 for route in routes if route["trips"]),
         "travel_s": sum(route["travel_s"] for route in routes),
         "distance_m": sum(route["distance_m"] for route in routes),
     }
@@ -378,6 +415,10 @@ def _check_route(ctx: _Context, route: Mapping[str, Any], station: Station) -> N
             f"{where}: route capacity {route['capacity']} differs from the worker's "
             f"{worker.capacity}"
         )
+    if route["shift"] is not None:
+        shift = (ctx.secs(route["shift"]["start"]), ctx.secs(route["shift"]["end"]))
+        if shift != (worker.shift_start, worker.shift_end):
+            ctx.flag(f"{where}: shift {_hms(shift[0])}-{_hms(shift[1])} differs from the input's")
 
     travel_s = distance_m = 0
     previous_return: int | None = None
@@ -548,7 +589,7 @@ def _check_stop_against_client(
     for key, expected in (
         ("name", client.name),
         ("meals", client.meals),
-        ("diet", client.diet),
+        ("diet", sorted(client.diet)),
         ("care_level", str(client.care_level)),
         ("address", client.address),
         ("phone", client.phone),
@@ -617,7 +658,7 @@ def _check_totals(ctx: _Context, plan_doc: Mapping[str, Any]) -> None:
         "served": sum(len(trip["stops"]) for trip in trips),
         "unserved": sum(len(st["unserved"]) for st in stations),
         "meals": sum(stop["meals"] for trip in trips for stop in trip["stops"]),
-        "workers_used": len(routes),
+        "workers_used": sum(1 for route in routes if route["trips"]),
         "travel_s": sum(route["travel_s"] for route in routes),
         "distance_m": sum(route["distance_m"] for route in routes),
     }

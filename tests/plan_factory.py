@@ -32,10 +32,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
-from mealroute.model import CareLevel, Mode, Plan, Route, StationPlan, Stop, Trip, Unserved
+from mealroute.model import (
+    CareLevel,
+    Issue,
+    Message,
+    Mode,
+    Plan,
+    Route,
+    Severity,
+    StationPlan,
+    Stop,
+    Trip,
+    Unserved,
+    diet_of,
+)
 from mealroute.settings import Settings
 
 DATE = dt.date(2026, 12, 1)
+
+
+def plain(text: str) -> Message:
+    """A reason or error with no code of its own: shown as it is in every language."""
+    return Message("plain", {"detail": text})
+
+
 INJECTED_NAME = "<img src=x onerror=alert(1)>"
 INJECTED_NOTES = "</script><script>alert('notes')</script>"
 INJECTED_ADDRESS = "${alert(3)} `x` \"q\" 'a' & more"
@@ -92,7 +112,7 @@ def _stop(
         travel_s=travel_s,
         distance_m=distance_m,
         meals=visit.meals,
-        diet=visit.diet,
+        diet=diet_of(visit.diet.split(";")),
         care_level=visit.care_level,
         window=visit.window,
         address=visit.address,
@@ -214,7 +234,7 @@ def station_s1() -> StationPlan:
             Unserved(
                 client_id="C09",
                 name="周大福",
-                reason=UNSERVED_REASON,
+                reason=plain(UNSERVED_REASON),
                 care_level=CareLevel.DISABLED,
                 lat=36.70,
                 lon=117.20,
@@ -222,7 +242,6 @@ def station_s1() -> StationPlan:
                 phone="13800000009",
             ),
         ),
-        workers=2,
         meals_ready=hm("10:30"),
         solver={"status": "ok"},
     )
@@ -240,14 +259,13 @@ def station_s2() -> StationPlan:
             Unserved(
                 client_id="C20",
                 name="钱七",
-                reason=FAILED_ERROR,
+                reason=plain(FAILED_ERROR),
                 care_level=CareLevel.OTHER,
                 address="市中区和平路20号",
                 phone="13800000020",
             ),
         ),
-        workers=0,
-        error=FAILED_ERROR,
+        error=plain(FAILED_ERROR),
     )
 
 
@@ -257,7 +275,16 @@ def sample_plan() -> Plan:
         date=DATE,
         stations=(station_s1(), station_s2()),
         settings=Settings().to_dict(),
-        warnings=("clients.xlsx, row 12: phone '12345' looks too short",),
+        warnings=(
+            Issue(
+                Severity.WARNING,
+                "clients.xlsx",
+                12,
+                None,
+                None,
+                plain("phone '12345' looks too short"),
+            ),
+        ),
     )
 
 
@@ -377,7 +404,6 @@ def map_plan() -> Plan:
         lon=MAP_STATION[1],
         address="历下区泉城路1号",
         phone="0531-12345678",
-        workers=2,
         meals_ready=hm("10:30"),
         routes=(
             Route(
@@ -400,7 +426,7 @@ def map_plan() -> Plan:
             Unserved(
                 client_id="C07",
                 name="周建国",
-                reason=INJECTED_REASON,
+                reason=plain(INJECTED_REASON),
                 care_level=CareLevel.OTHER,
                 lat=36.6760,
                 lon=117.0120,
@@ -427,7 +453,7 @@ def hostile_plan() -> Plan:
             address=INJECTED_NAME,
             phone=INJECTED_NAME,
             notes=INJECTED_NOTES,
-            diet=f"halal;{INJECTED_NAME}",
+            diet=frozenset({"halal", INJECTED_NAME}),
         )
 
     def route(r: Route) -> Route:
@@ -435,7 +461,7 @@ def hostile_plan() -> Plan:
         return replace(r, name=INJECTED_NAME, worker_id=r.worker_id + INJECTED_ID, trips=trips)
 
     def unserved(u: Unserved) -> Unserved:
-        return replace(u, name=INJECTED_NAME, reason=INJECTED_NAME, address=INJECTED_NAME)
+        return replace(u, name=INJECTED_NAME, reason=plain(INJECTED_NAME), address=INJECTED_NAME)
 
     stations = tuple(
         replace(
@@ -444,13 +470,16 @@ def hostile_plan() -> Plan:
             name=INJECTED_NAME,
             address=INJECTED_NAME,
             phone=INJECTED_NAME,
-            error=INJECTED_NAME if st.error else None,
+            error=plain(INJECTED_NAME) if st.error else None,
             routes=tuple(route(r) for r in st.routes),
             unserved=tuple(unserved(u) for u in st.unserved),
         )
         for st in plan.stations
     )
-    return replace(plan, stations=stations, warnings=(INJECTED_NAME,))
+    warning = Issue(
+        Severity.WARNING, INJECTED_NAME, None, None, INJECTED_NAME, plain(INJECTED_NAME)
+    )
+    return replace(plan, stations=stations, warnings=(warning,))
 
 
 # ----------------------------------------------------------------------------- reading HTML

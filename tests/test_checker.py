@@ -35,6 +35,7 @@ from mealroute.model import (
     Trip,
     Unserved,
     Worker,
+    diet_of,
 )
 from mealroute.planjson import plan_to_dict
 from mealroute.settings import Settings
@@ -45,6 +46,7 @@ from tests.checker import (
     road_leg,
     servable_alone,
 )
+from tests.plan_factory import plain
 
 DATE = dt.date(2025, 3, 3)  # a Monday
 SETTINGS = Settings()
@@ -84,7 +86,9 @@ C1 = Client(
     phone="13800000001",
     address="经十路1号",
 )
-C2 = Client("C2", "钱秀英", "S1", 36.6760, 117.0010, CareLevel.SEMI_DISABLED, diet="soft")
+C2 = Client(
+    "C2", "钱秀英", "S1", 36.6760, 117.0010, CareLevel.SEMI_DISABLED, diet=diet_of(["soft"])
+)
 C3 = Client("C3", "孙建国", "S1", 36.6650, 116.9950, CareLevel.OTHER, meals=2)
 C4 = Client(
     "C4",
@@ -179,6 +183,18 @@ def build_trip(
     )
 
 
+def _idle(worker: Worker) -> Route:
+    return Route(
+        worker_id=worker.worker_id,
+        name=worker.name,
+        mode=worker.mode,
+        capacity=worker.capacity,
+        phone=worker.phone,
+        trips=(),
+        shift=(worker.shift_start, worker.shift_end),
+    )
+
+
 def build_plan(
     *,
     routes: dict[str, list[tuple[str, list[tuple[int, list[str]]]]]] | None = None,
@@ -196,6 +212,8 @@ def build_plan(
     plans = []
     for station in stations:
         station_routes = []
+        roster = {w.worker_id for w in workers if w.station_id == station.station_id}
+        routed = {w for trips in routes.values() for w, _ in trips}
         for worker_id, trips in routes.get(station.station_id, []):
             worker = worker_by_id[worker_id]
             station_routes.append(
@@ -217,12 +235,12 @@ def build_plan(
         for client_id, reason in unserved.get(station.station_id, []):
             client = client_by_id.get(client_id)
             station_unserved.append(
-                Unserved(client_id=client_id, name="", reason=reason)
+                Unserved(client_id=client_id, name="", reason=plain(reason))
                 if client is None
                 else Unserved(
                     client_id=client_id,
                     name=client.name,
-                    reason=reason,
+                    reason=plain(reason),
                     care_level=client.care_level,
                     lat=client.lat,
                     lon=client.lon,
@@ -236,9 +254,11 @@ def build_plan(
                 name=station.name,
                 lat=station.lat,
                 lon=station.lon,
-                routes=tuple(station_routes),
+                routes=(
+                    *station_routes,
+                    *(_idle(worker_by_id[w]) for w in sorted(roster - routed)),
+                ),
                 unserved=tuple(station_unserved),
-                workers=sum(1 for w in workers if w.station_id == station.station_id),
                 meals_ready=station.meals_ready,
             )
         )
@@ -563,6 +583,9 @@ def test_served_by_another_stations_worker() -> None:
         violations(build_plan(routes=routes, unserved=unserved)),
         "worker W3 belongs to station S2, not to station S1",
         "client of station S1 is served by worker W3 of station S2",
+        "station S1: workers is 3, the input has 2",
+        "station S2: workers is 0, the input has 1",
+        "station S2: rostered worker W3 is missing",
     )
 
 
@@ -579,7 +602,11 @@ def test_worker_with_two_routes() -> None:
     routes = copy.deepcopy(BASE_ROUTES)
     routes["S1"] = [("W1", [(hm(10, 40), ["C1", "C2"])]), ("W2", [(hm(10, 45), ["C4"])])]
     routes["S1"].append(("W1", [(hm(11, 30), ["C3"])]))
-    only(violations(build_plan(routes=routes)), "worker W1 has 2 routes")
+    only(
+        violations(build_plan(routes=routes)),
+        "worker W1 has 2 routes",
+        "station S1: workers is 3, the input has 2",
+    )
 
 
 def test_route_mode_and_capacity_must_match_the_worker() -> None:
@@ -646,20 +673,39 @@ def test_station_missing_from_plan() -> None:
     assert any("client C5 of station S2 is due on mon but is missing" in v for v in found)
 
 
+def test_every_rostered_worker_is_listed_once() -> None:
+    plan = build_plan()
+    s1 = plan.stations[0]
+    without_w2 = dataclasses.replace(s1, routes=s1.routes[:1])
+    plan = dataclasses.replace(plan, stations=(without_w2, plan.stations[1]))
+    only(
+        violations(plan),
+        "station S1: rostered worker W2 is missing",
+        "station S1: workers is 1, the input has 2",
+        "client C4 of station S1 is due",
+    )
+
+
+def test_a_reason_must_be_a_known_message() -> None:
+    doc = plan_to_dict(build_plan())
+    doc["stations"][1]["unserved"][0]["reason"] = {"code": "no_such_reason", "params": {}}
+    only(violations(doc), "has a reason 'no_such_reason' that cannot be said in zh")
+
+
 def test_failed_station_must_not_have_routes() -> None:
     plan = build_plan()
-    s2 = dataclasses.replace(plan.stations[1], error="cannot plan")
+    s2 = dataclasses.replace(plan.stations[1], error=plain("cannot plan"))
     plan = dataclasses.replace(plan, stations=(plan.stations[0], s2))
-    only(violations(plan), "station S2: has an error but still has 1 route(s)")
+    only(violations(plan), "station S2: has an error but a worker still has trips")
 
 
 # ----------------------------------------------------------------------------- copied data, totals
 
 
 def test_stop_data_must_match_the_input() -> None:
-    plan = edit_stop(build_plan(), "C2", diet="halal", meals=3)
+    plan = edit_stop(build_plan(), "C2", diet=diet_of(["halal"]), meals=3)
     found = violations(plan)
-    assert any("stop diet differs from the input ('halal', input 'soft')" in v for v in found)
+    assert any("stop diet differs from the input (['halal'], input ['soft'])" in v for v in found)
     assert any("stop meals differs" in v for v in found)
 
 

@@ -24,15 +24,19 @@ def test_render_redraws_the_day_in_the_other_language(tmp_path: Path, tiny_stati
     assert 'lang="en"' in english
     assert (again / "stations" / "S1" / "map.html").is_file()
     assert (again / "routes.xlsx").is_file()
-    assert not (again / "plan.json").exists()  # render draws; it does not re-plan
+    # The redrawn pack is whole: the same plan (not planned again) beside its pages.
+    assert json.loads((again / "plan.json").read_text("utf-8")) == json.loads(
+        (out / "plan.json").read_text("utf-8")
+    )
 
 
 def test_render_refuses_what_is_not_a_plan(tmp_path: Path) -> None:
     bad = tmp_path / "plan.json"
     bad.write_text(json.dumps({"date": "2026-12-01"}), encoding="utf-8")
-    result = run("render", bad, "--out", tmp_path / "x")
+    result = run("render", bad, "--out", tmp_path / "x", "--lang", "en")
     assert result.exit_code == 1
-    assert "not a mealroute plan at (top)" in result.stderr
+    assert "not a mealroute plan: at (top)" in result.stderr
+    assert not (tmp_path / "x").exists()
     bad.write_text("{", encoding="utf-8")
-    assert "not JSON" in run("render", bad).stderr
+    assert "not JSON" in run("render", bad, "--lang", "en").stderr
     assert "No such file" in run("render", tmp_path / "missing.json").stderr

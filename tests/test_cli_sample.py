@@ -9,7 +9,10 @@ from .conftest import read_plan, run
 
 def test_sample_writes_a_city_that_plans(tmp_path: Path) -> None:
     city = tmp_path / "city"
-    result = run("sample", city, "--stations", "2", "--clients-per-station", "12", "--seed", "7")
+    result = run(
+        "sample", city, "--stations", "2", "--clients-per-station", "12", "--seed", "7",
+        "--lang", "en",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "wrote 2 stations" in result.stdout
     assert sorted(p.name for p in city.iterdir()) == ["clients.csv", "stations.csv", "workers.csv"]
@@ -30,7 +33,7 @@ def test_sample_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
     before = (tmp_path / "clients.csv").read_bytes()
     again = run("sample", tmp_path, "--stations", "1", "--clients-per-station", "5")
     assert again.exit_code == 1
-    assert "already exists" in again.stderr
+    assert "stations.csv 已存在；如需替换，请加上 --overwrite" in again.stderr
     assert (tmp_path / "clients.csv").read_bytes() == before
     forced = run("sample", tmp_path, "--stations", "1", "--clients-per-station", "5", "--overwrite")
     assert forced.exit_code == 0

@@ -13,7 +13,9 @@ DATA = Path(__file__).parent / "data"
 
 
 def validate(*args: object) -> tuple[int, list[str]]:
-    result = CliRunner().invoke(cli.app, ["validate", *map(str, args)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli.app, ["validate", *map(str, args), "--lang", "en"], catch_exceptions=False
+    )
     return result.exit_code, result.stdout.splitlines()
 
 
@@ -39,7 +41,7 @@ def test_row_errors_exit_1_and_name_file_row_column_and_value():
         "known stations: S01, S02",
         "warning: stations.csv, row 3: station 'S02' has no workers",
         "warning: stations.csv, row 3: station 'S02' has no clients",
-        "2 stations, 2 workers, 2 clients; 2 errors, 2 warnings",
+        "2 stations, 2 workers, 3 clients; 2 errors, 2 warnings",
     ]
 
 

@@ -94,16 +94,16 @@ def test_modes() -> None:
 
 
 def test_diets_translated_and_unknown_words_kept() -> None:
-    assert diet_label("regular", "zh") == "普通"
-    assert diet_label("halal;soft", "zh") == "清真、软食"
-    assert diet_label("low-salt;diabetic", "en") == "low-salt, diabetic"
-    assert diet_label("soft;无麸质", "zh") == "软食、无麸质"
-    assert diet_label("", "zh") == "普通"
+    assert diet_label({"regular"}, "zh") == "普通"
+    assert diet_label({"soft", "halal"}, "zh") == "清真、软食"
+    assert diet_label({"diabetic", "low-salt"}, "en") == "low-salt, diabetic"
+    assert diet_label({"无麸质", "soft"}, "zh") == "软食、无麸质"
+    assert diet_label(set(), "zh") == "普通"
 
 
-def test_diet_words_normalise_case_and_separators() -> None:
-    assert diet_words("Halal； soft;;soft") == ("halal", "soft")
-    assert diet_words("gluten-free") == ("gluten-free",)
+def test_diet_words_halal_first_then_the_kitchen_order() -> None:
+    assert diet_words({"soft", "halal"}) == ("halal", "soft")
+    assert diet_words({"gluten-free"}) == ("gluten-free",)
 
 
 def test_amounts() -> None:

@@ -29,6 +29,7 @@ from tests.plan_factory import (
     INJECTED_NOTES,
     INJECTED_REASON,
     INJECTED_WORKER,
+    plain,
 )
 
 MARKER = re.compile(r"L\.marker\(\s*\[(-?[\d.]+), (-?[\d.]+)\]")
@@ -225,7 +226,7 @@ def test_station_without_location_or_routes_still_draws(map_plan: Plan, tmp_path
         lon=None,
         routes=(),
         unserved=dataclasses.replace(map_plan.stations[0], routes=()).unserved,
-        error="station has no coordinates",
+        error=plain("station has no coordinates"),
     )
     path = write_station_map(map_plan, failed, tmp_path, lang="en", tiles="osm")
     assert path.resolve().is_relative_to(tmp_path.resolve())

@@ -14,9 +14,9 @@ from geopy.distance import geodesic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mealroute.day import plan_dataset
 from mealroute.load import dataset_from_dir
 from mealroute.model import CareLevel, Client, Mode, Station, Worker
-from mealroute.parallel import plan_dataset
 from mealroute.planjson import plan_to_dict
 from mealroute.settings import Settings
 
@@ -60,7 +60,7 @@ def plan_of(workers: list[Worker], clients: list[Client], used: Settings) -> dic
     from mealroute.model import Dataset
 
     dataset = Dataset((STATION,), tuple(workers), tuple(clients))
-    plan = plan_dataset(dataset, TUESDAY, used)
+    plan = plan_dataset(dataset, TUESDAY, used, isolate=False)
     document = plan_to_dict(plan)
     assert_valid_plan(document, clients, workers, (STATION,), used, date=TUESDAY)
     return document

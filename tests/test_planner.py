@@ -59,7 +59,7 @@ def plan(workers: list[Worker], clients: list[Client], settings: Settings = REPR
 
 
 def reasons(result) -> dict[str, str]:
-    return {u.client_id: u.reason for u in result.unserved}
+    return {u.client_id: u.reason.text("en") for u in result.unserved}
 
 
 def test_everyone_close_is_served_in_one_trip() -> None:
@@ -74,14 +74,14 @@ def test_everyone_close_is_served_in_one_trip() -> None:
 
 def test_missing_skill_is_the_reason_when_no_worker_has_it() -> None:
     result = plan([worker()], [client("C1", skills=frozenset({"female"}))])
-    assert reasons(result) == {"C1": "no worker with skill `female`"}
+    assert reasons(result) == {"C1": "no worker with skill female"}
 
 
 def test_skilled_worker_serves_the_client_who_needs_the_skill() -> None:
     workers = [worker("W1"), worker("W2", skills=frozenset({"female"}))]
     result = plan(workers, [client("C1", skills=frozenset({"female"}))])
     assert result.unserved == ()
-    assert [r.worker_id for r in result.routes] == ["W2"]
+    assert [r.worker_id for r in result.busy_routes] == ["W2"]
 
 
 def test_unreachable_window_reports_the_earliest_arrival() -> None:
@@ -95,7 +95,7 @@ def test_too_far_for_the_one_hour_food_rule() -> None:
     c = client("C1", minutes=75, mode=Mode.WALK)
     result = plan([worker(mode=Mode.WALK)], [c])
     assert reasons(result) == {
-        "C1": "75 min from the station by walk; meals must be served within 60 min of leaving"
+        "C1": "75 min from the station (on foot); meals must be served within 60 min of leaving"
     }
 
 
@@ -130,7 +130,7 @@ def test_disabled_clients_are_the_last_to_be_left_out() -> None:
         client("SEMI", minutes=10, level=CareLevel.SEMI_DISABLED),
     ]
     result = plan([w], clients)
-    assert reasons(result) == {"OTHER": RAN_OUT}
+    assert reasons(result) == {"OTHER": RAN_OUT.text("en")}
 
 
 @pytest.mark.parametrize("level", [CareLevel.OTHER, CareLevel.SEMI_DISABLED])

@@ -17,12 +17,13 @@ A label may hold ``{placeholders}``; pass their values as keyword arguments::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache, partial
 
 import jinja2
 
-from ..model import CareLevel, Mode
+from ..messages import diet_words_sorted, render
+from ..model import CareLevel, Message, Mode
 
 LANGS = ("zh", "en")
 
@@ -337,20 +338,9 @@ def mode_label(mode: Mode | str, lang: str) -> str:
         return str(mode)
 
 
-def diet_words(diet: str) -> tuple[str, ...]:
-    """The words of a ``;``-joined diet, in order, without blanks or repeats.
-
-    Known words are lower-cased (``"Halal"`` is ``"halal"``); unknown words are kept
-    as written. An empty diet is ``("regular",)``.
-    """
-    words: list[str] = []
-    for raw in diet.replace("；", ";").split(";"):
-        word = raw.strip()
-        if word.lower() in KNOWN_DIETS:
-            word = word.lower()
-        if word and word not in words:
-            words.append(word)
-    return tuple(words) or ("regular",)
+def diet_words(diet: Iterable[str]) -> tuple[str, ...]:
+    """The words of a diet in the kitchen's order; ``("regular",)`` when empty."""
+    return tuple(diet_words_sorted(diet)) or ("regular",)
 
 
 def diet_word_label(word: str, lang: str) -> str:
@@ -359,11 +349,8 @@ def diet_word_label(word: str, lang: str) -> str:
     return _DIETS[lang].get(word.strip().lower(), word.strip())
 
 
-def diet_label(diet: str, lang: str) -> str:
-    """A ``;``-joined diet in words.
-
-    ``"halal;soft"`` is zh ``"清真、软食"`` and en ``"halal, soft"``.
-    """
+def diet_label(diet: Iterable[str], lang: str) -> str:
+    """A diet in words: ``{"halal", "soft"}`` is zh ``"软食、清真"``, en ``"soft, halal"``."""
     separator = "、" if check_lang(lang) == "zh" else ", "
     return separator.join(diet_word_label(word, lang) for word in diet_words(diet))
 
@@ -430,6 +417,7 @@ def html_environment(lang: str) -> jinja2.Environment:
         t=partial(label, lang=lang), lang=lang, html_lang=html_language(lang)
     )
     environment.filters.update(
+        msg=lambda message: render(message, lang) if isinstance(message, Message) else message,
         tel=tel_uri,
         time=partial(format_time, lang=lang),
         window=partial(format_window, lang=lang),

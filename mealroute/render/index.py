@@ -99,7 +99,7 @@ def unserved_rows(plan: Plan) -> list[UnservedRow]:
 def render_index(plan: Plan, *, lang: str) -> str:
     """The HTML text of ``index.html`` for ``plan`` in ``lang``."""
     stations = [station_row(station) for station in plan.stations]
-    routes = [route for station in plan.stations for route in station.routes]
+    routes = [route for station in plan.stations for route in station.busy_routes]
     template = html_environment(lang).get_template("index.html")
     return template.render(
         plan=plan,

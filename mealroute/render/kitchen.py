@@ -25,7 +25,7 @@ HALAL = "halal"
 DietKey = tuple[str, ...]
 
 
-def diet_key(diet: str) -> DietKey:
+def diet_key(diet: Iterable[str]) -> DietKey:
     """The kind of meal a diet asks for, as a sorted tuple of words.
 
     ``halal`` comes first, then known words in the order of
@@ -49,7 +49,7 @@ def _key_rank(key: DietKey) -> tuple[object, ...]:
     return (len(key) > 1, [_word_rank(word) for word in key])
 
 
-def is_halal(diet: str) -> bool:
+def is_halal(diet: Iterable[str]) -> bool:
     """Whether a meal of ``diet`` must be halal (also when combined, ``"halal;soft"``)."""
     return HALAL in diet_words(diet)
 

@@ -141,7 +141,7 @@ def _unserved_popup(item: Unserved, lang: str) -> str:
     parts = [
         f'<div class="mr-pop"><div class="mr-pop-head">{esc(i18n.label("unserved", lang))}</div>',
         f'<div class="mr-pop-name">{esc(item.name)}</div>',
-        _row(i18n.label("reason", lang), f"<strong>{esc(item.reason)}</strong>"),
+        _row(i18n.label("reason", lang), f"<strong>{esc(item.reason.text(lang))}</strong>"),
         _row(i18n.label("care_level", lang), esc(care)),
     ]
     if item.address:
@@ -307,9 +307,9 @@ def write_station_map(
         i18n.format_date(plan.date, lang),
         f"{i18n.label('served', lang)} {station.served}/{station.clients}",
         f"{i18n.label('unserved', lang)} {len(station.unserved)}",
-        f"{i18n.label('workers_used', lang)} {len(station.routes)}",
+        f"{i18n.label('workers_used', lang)} {len(station.busy_routes)}",
     ]
-    error = f'<div class="mr-error">{esc(station.error)}</div>' if station.error else ""
+    error = f'<div class="mr-error">{esc(station.error.text(lang))}</div>' if station.error else ""
     back = (
         f'<a class="mr-back" href="{esc(relative_link(relative, INDEX_HTML))}">'
         f"← {esc(i18n.label('back_to_index', lang))}</a>"

@@ -256,13 +256,21 @@ def build_workbook(plan: Plan, *, lang: str) -> Workbook:
             care_level_label(u.care_level, lang),
             u.address,
             u.phone,
-            u.reason,
+            u.reason.text(lang),
         ]
         for station in plan.stations
         for u in station.unserved
     ]
     unserved += [
-        [station.name, None, None, None, None, None, f"{label('error', lang)}: {station.error}"]
+        [
+            station.name,
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"{label('error', lang)}: {station.error.text(lang)}",
+        ]
         for station in plan.stations
         if station.error and not station.unserved
     ]

@@ -1,0 +1,160 @@
+"""The day's plan as one call: what the command line, tests, a web desk and a cluster use.
+
+::
+
+    from mealroute.day import plan_day
+    plan = plan_day("data/jinan", datetime.date(2026, 12, 1))
+
+:func:`plan_day` reads a data folder (or one workbook), plans every station in
+worker processes and returns the :class:`~mealroute.model.Plan`; it writes nothing.
+:func:`plan_dataset` does the same for a dataset already read, and
+:func:`merge_plans` puts re-planned stations into an earlier plan of the day.
+Writing the day's folder is :func:`mealroute.pack.write_pack`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import InputError
+from .model import Dataset, Plan, StationPlan
+from .parallel import default_jobs, plan_stations
+from .planjson import plan_id
+from .planner import station_days
+from .settings import Settings
+
+
+def now() -> dt.datetime:
+    """The local time, to the second (what ``planned_at`` records)."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def unknown_stations(dataset: Dataset, wanted: Sequence[str]) -> list[str]:
+    """The ids in ``wanted`` that are neither a station nor named by a client row."""
+    known = {s.station_id for s in dataset.stations} | {r.station_id for r in dataset.rejected}
+    return [station for station in wanted if station not in known]
+
+
+def plan_dataset(
+    dataset: Dataset,
+    date: dt.date,
+    settings: Settings,
+    *,
+    stations: Sequence[str] | None = None,
+    jobs: int | None = None,
+    isolate: bool = True,
+    on_done: Callable[[StationPlan], None] | None = None,
+    planned_at: dt.datetime | None = None,
+) -> Plan:
+    """Plan every station of ``dataset`` (or those in ``stations``) for ``date``.
+
+    Parameters
+    ----------
+    stations
+        Only these station ids (unknown ids are ignored; see :func:`unknown_stations`).
+    jobs
+        Worker processes; default: every core this process may use.
+    isolate
+        Plan in worker processes, so a solver crash fails one station only
+        (see :func:`mealroute.parallel.plan_stations`).
+    on_done
+        Called with each station plan as it is finished.
+    planned_at
+        When the plan is made (default: now).
+    """
+    moment = planned_at or now()
+    days, orphans = station_days(dataset, date, only=stations)
+    plans = plan_stations(
+        days, date, settings, jobs=jobs or default_jobs(), isolate=isolate, on_done=on_done
+    )
+    plan = Plan(
+        date=date,
+        stations=tuple(replace(p, planned_at=moment) for p in (*plans, *orphans)),
+        settings=settings.to_dict(),
+        warnings=tuple(issue for issue in dataset.issues if issue.severity != "error"),
+        planned_at=moment,
+    )
+    return replace(plan, plan_id=plan_id(plan))
+
+
+def plan_day(
+    data: Path | str,
+    date: dt.date,
+    settings: Settings | None = None,
+    **options: object,
+) -> Plan:
+    """Read a data folder (or workbook) and plan the day; writes nothing.
+
+    ``settings`` default to the folder's ``mealroute.toml`` over the defaults; the
+    ``options`` are those of :func:`plan_dataset`.
+
+    Raises
+    ------
+    InputError
+        When nothing can be planned: a table or a required column is missing, a file
+        cannot be read. Its message lists every such problem.
+    SettingsError
+        When ``mealroute.toml`` is bad.
+    """
+    from .load import dataset_from_path
+
+    path = Path(data)
+    dataset = dataset_from_path(path)
+    fatal = [issue for issue in dataset.errors if issue.row is None]
+    if fatal:
+        raise InputError("; ".join(str(issue) for issue in fatal), file=str(path))
+    if settings is None:
+        settings = Settings.for_data_dir(path if path.is_dir() else path.parent)
+    return plan_dataset(dataset, date, settings, **options)  # type: ignore[arg-type]
+
+
+class MergeError(ValueError):
+    """Re-planned stations cannot go into the earlier plan (another date or other rules)."""
+
+
+# Settings that change what a plan is; a re-plan with other values of these would
+# mix two sets of rules in one day.
+_RULE_SECTIONS = ("travel", "service", "day", "food_safety")
+
+
+def check_mergeable(previous: Plan, date: dt.date, settings: dict[str, object]) -> None:
+    """Raise :class:`MergeError` unless a re-plan of ``date`` with ``settings`` fits ``previous``.
+
+    Re-planned stations may go into a plan of the same date made with the same rules
+    (travel speeds, service times, lunch window, food safety); the search settings
+    may differ.
+    """
+    if previous.date != date:
+        raise MergeError(
+            f"the folder holds the plan of {previous.date.isoformat()}, not of {date.isoformat()}"
+        )
+    changed = [
+        section
+        for section in _RULE_SECTIONS
+        if previous.settings.get(section) != settings.get(section)
+    ]
+    if changed:
+        raise MergeError(
+            f"the folder's plan was made with other settings ([{'], ['.join(changed)}])"
+        )
+
+
+def merge_plans(previous: Plan, replanned: Plan) -> Plan:
+    """``previous`` with the stations of ``replanned`` put in (in place, or added).
+
+    Stations only ``previous`` has keep their plan and their ``planned_at``; the
+    merged plan takes the new warnings and gets a new id.
+
+    Raises
+    ------
+    MergeError
+        See :func:`check_mergeable`.
+    """
+    check_mergeable(previous, replanned.date, replanned.settings)
+    new = {station.station_id: station for station in replanned.stations}
+    kept = [new.pop(s.station_id, s) for s in previous.stations]
+    plan = replace(replanned, stations=(*kept, *new.values()), plan_id="")
+    return replace(plan, plan_id=plan_id(plan))

@@ -1,0 +1,84 @@
+"""Why a client is unserved and why a station could not be planned.
+
+Codes are stable: plan.json keeps them, and tools may read them. Times are ``HH:MM``
+text, ``window`` is ``HH:MM–HH:MM``, ``mode`` a travel mode, ``skills`` a list.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- a client no worker could serve even alone (most specific first)
+    "skill_missing": {
+        "en": "no worker with skill {skills}",
+        "zh": "没有具备“{skills}”技能的送餐员",
+    },
+    "skills_not_together": {
+        "en": "no worker with all of the skills {skills}",
+        "zh": "没有同时具备{skills}技能的送餐员",
+    },
+    "too_many_meals": {
+        "en": "needs {meals} meals; a trip carries at most {capacity}",
+        "zh": "需要{meals}份餐，一趟最多只能带{capacity}份",
+    },
+    "too_far": {
+        "en": "{minutes} min from the station ({mode}); meals must be served within "
+        "{limit} min of leaving",
+        "zh": "从站点出发（{mode}）需要{minutes}分钟，超过出发后{limit}分钟内送达的食品安全要求",
+    },
+    "window_after_food_limit": {
+        "en": "window {window} starts after the food-safety limit {limit} "
+        "(meals ready {ready} + {after} min)",
+        "zh": "送餐时段{window}晚于食品安全时限{limit}（出餐{ready}后{after}分钟内须送达）",
+    },
+    "window_unreachable": {
+        "en": "window {window} cannot be reached: earliest arrival {earliest}",
+        "zh": "送餐时段{window}赶不上：最早{earliest}才能到达",
+    },
+    "window_unreachable_food": {
+        "en": "window {window} (food-safety limit {limit}) cannot be reached: "
+        "earliest arrival {earliest}",
+        "zh": "送餐时段{window}（食品安全时限{limit}）赶不上：最早{earliest}才能到达",
+    },
+    "back_after_shift": {
+        "en": "cannot be back at the station by shift end {shift_end} (earliest back {back})",
+        "zh": "无法在下班时间{shift_end}前回到站点（最早{back}返回）",
+    },
+    # -- the station as a whole
+    "ran_out": {
+        "en": "the station's worker time or capacity ran out",
+        "zh": "本站送餐员的时间或运力不够，未能安排",
+    },
+    "no_workers": {
+        "en": "station {station} has no workers",
+        "zh": "站点{station}没有送餐员",
+    },
+    "station_failed": {
+        "en": "station could not be planned: {error}",
+        "zh": "站点无法规划：{error}",
+    },
+    "station_missing": {
+        "en": "station {station} is not in the stations table (or its row is invalid)",
+        "zh": "站点表中没有站点{station}（或该行有错误）",
+    },
+    "row_rejected": {
+        "en": "{file}, row {row}: {problems}",
+        "zh": "{file} 第{row}行：{problems}",
+    },
+    # -- why a station failed
+    "solver_error": {
+        "en": "the routing solver failed ({detail})",
+        "zh": "路线求解出错（{detail}）",
+    },
+    "rule_broken": {
+        "en": "the solver's plan breaks a rule ({detail}); no routes were written",
+        "zh": "求解结果违反规则（{detail}），未生成路线",
+    },
+    "internal_error": {
+        "en": "internal error {kind}: {detail}",
+        "zh": "程序内部错误 {kind}：{detail}",
+    },
+    "process_died": {
+        "en": "the planning process stopped unexpectedly ({how}); the other stations were planned",
+        "zh": "规划进程意外终止（{how}），其他站点已正常规划",
+    },
+}
