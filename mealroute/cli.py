@@ -650,10 +650,12 @@ def sample(
         Path, typer.Argument(help="Folder to write the sample city into.", metavar="DIR")
     ],
     stations: Annotated[
-        int, typer.Option(min=1, max=200, help="Stations (real Jinan streets).")
+        int, typer.Option(min=1, max=200, help="Stations (real Jinan streets).", metavar="N")
     ] = 8,
-    clients_per_station: Annotated[int, typer.Option(min=1, max=500, help="Clients each.")] = 40,
-    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 1,
+    clients_per_station: Annotated[
+        int, typer.Option(min=1, max=500, help="Clients each.", metavar="N")
+    ] = 40,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.", metavar="N")] = 1,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
     lang: LangOption = None,
 ) -> None:

@@ -146,23 +146,25 @@ def write_pack(
         disk refused (permissions, space). The previous pack is then untouched.
     """
     out = _target(out_dir)
-    with _locked(out):
-        _clear_leftovers(out)
-        staged = out.parent / f".{out.name}{_PARTIAL}{secrets.token_hex(4)}"
-        try:
-            staged.mkdir()
-            (staged / MARK).write_text("mealroute day pack: this folder is replaced as a whole\n")
-            written = fill(staged)
-            _fsync_tree(staged)
-            _swap_in(staged, out)
-        except OSError as error:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise PackError(
-                f"cannot write the day's folder {out}: {error.strerror or error}"
-            ) from error
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+    try:
+        with _locked(out):
+            _clear_leftovers(out)
+            staged = out.parent / f".{out.name}{_PARTIAL}{secrets.token_hex(4)}"
+            try:
+                staged.mkdir()
+                (staged / MARK).write_text(
+                    "mealroute day pack: this folder is replaced as a whole\n"
+                )
+                written = fill(staged)
+                _fsync_tree(staged)
+                _swap_in(staged, out)
+            except BaseException:
+                shutil.rmtree(staged, ignore_errors=True)
+                raise
+    except OSError as error:
+        raise PackError(
+            f"cannot write the day's folder {out}: {error.strerror or error}"
+        ) from error
     return [out / path.relative_to(staged) for path in written]
 
 

@@ -168,11 +168,11 @@ class StationPool:
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
             for worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
+                    number = worker.task
+                    assert number is not None
                     plan = self._collect(worker, days, settings)
                     if plan is not None:
-                        number = worker.task
                         worker.task = None
-                        assert number is not None
                         results[number] = plan
                         if on_done:
                             on_done(plan)

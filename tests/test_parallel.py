@@ -1,0 +1,170 @@
+"""Planning stations in worker processes: a dead process fails its station only.
+
+The out-of-memory killer or a crash inside OR-Tools takes down the process that
+plans a station. The pool knows which station each process holds, so only that
+station fails (with the reason), a fresh process takes over, and every other station
+is planned; a stopped run leaves no worker process behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mealroute.load import dataset_from_dir
+from mealroute.model import Message, StationPlan
+from mealroute.parallel import plan_station_safely, plan_stations
+from mealroute.planner import StationDay, station_days
+from mealroute.settings import Settings
+
+from .conftest import SAMPLE, read_plan
+
+TUESDAY = dt.date(2026, 12, 1)
+QUICK = Settings(reproducible=True, work_limit=20)
+
+
+def die_on_s02(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
+    """Plan a station; the process planning S02 is killed as the OOM killer would."""
+    if day.station.station_id == "S02":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return plan_station_safely(day, date, settings)
+
+
+def sample_days(*ids: str) -> list[StationDay]:
+    if not SAMPLE.is_dir():
+        pytest.skip("data/jinan (the bundled sample) is missing")
+    days, _ = station_days(dataset_from_dir(SAMPLE), TUESDAY, only=ids)
+    return days
+
+
+def test_a_dead_process_fails_its_station_only() -> None:
+    days = sample_days("S01", "S02", "S03", "S04", "S05")
+    done: list[str] = []
+    plans = plan_stations(
+        days, TUESDAY, QUICK, jobs=2, plan=die_on_s02, on_done=lambda p: done.append(p.station_id)
+    )
+    assert [p.station_id for p in plans] == ["S01", "S02", "S03", "S04", "S05"]
+    assert sorted(done) == ["S01", "S02", "S03", "S04", "S05"]
+    failed = {p.station_id: p.error for p in plans if p.error}
+    assert list(failed) == ["S02"]
+    assert failed["S02"] == Message("process_died", {"how": "signal SIGKILL"})
+    s02 = plans[1]
+    assert s02.served == 0 and len(s02.unserved) == len(days[1].clients)
+    assert {u.reason.code for u in s02.unserved} == {"station_failed"}
+    assert all(p.served > 0 for p in plans if p.station_id != "S02")
+
+
+def test_one_process_is_enough_and_survives_a_death() -> None:
+    days = sample_days("S02", "S03")
+    plans = plan_stations(days, TUESDAY, QUICK, jobs=1, plan=die_on_s02)
+    assert [bool(p.error) for p in plans] == [True, False]
+
+
+def test_in_process_planning_gives_the_same_plans() -> None:
+    days = sample_days("S01", "S03")
+    isolated = plan_stations(days, TUESDAY, QUICK, jobs=2)
+    inline = plan_stations(days, TUESDAY, QUICK, isolate=False)
+    assert [p.routes for p in isolated] == [p.routes for p in inline]
+
+
+# ----------------------------------------------------------------- the command line
+
+
+def children(pid: int) -> set[int]:
+    """The live station-planning processes of ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z" and b"spawn_main" in command:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start_plan(out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    if not SAMPLE.is_dir():
+        pytest.skip("data/jinan (the bundled sample) is missing")
+    if not Path("/proc").is_dir():
+        pytest.skip("needs Linux /proc to find the planning processes")
+    command = [sys.executable, "-m", "mealroute", "plan", str(SAMPLE), "--date", "2026-12-01"]
+    command += ["--out", str(out), "--jobs", "2", "--lang", "en", "--time-limit", "3", *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_workers(parent: subprocess.Popen[bytes], count: int = 2) -> set[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = children(parent.pid)
+        if len(found) >= count:
+            time.sleep(1.0)  # let them take a station each
+            return children(parent.pid)
+        assert parent.poll() is None, parent.communicate()
+        time.sleep(0.1)
+    pytest.fail("the planning processes did not start within 60 s")
+
+
+@pytest.mark.slow
+def test_killing_a_planning_process_fails_one_station_of_the_city(tmp_path: Path) -> None:
+    out = tmp_path / "day"
+    run = start_plan(out, "--stations", "S01,S02,S03,S04,S05,S06")
+    victim = min(wait_for_workers(run))
+    os.kill(victim, signal.SIGKILL)
+    stdout, stderr = run.communicate(timeout=120)
+    assert run.returncode == 3, stderr.decode()
+    plan = read_plan(out)
+    failed = [s for s in plan["stations"] if s["error"]]
+    assert len(failed) == 1, [s["station_id"] for s in failed]
+    assert failed[0]["error"]["code"] == "process_died"
+    assert "SIGKILL" in failed[0]["error"]["params"]["how"]
+    planned = [s for s in plan["stations"] if not s["error"]]
+    assert len(planned) == 5 and all(s["served"] > 0 for s in planned)
+    assert "the planning process stopped unexpectedly (signal SIGKILL)" in stdout.decode()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_workers_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "day"
+    run = start_plan(out)
+    workers = wait_for_workers(run)
+    run.send_signal(signal.SIGTERM)
+    _, stderr = run.communicate(timeout=30)
+    assert run.returncode == 143, stderr.decode()
+    assert "nothing was written" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+
+@pytest.mark.slow
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    out = tmp_path / "day"
+    run = start_plan(out)
+    workers = wait_for_workers(run)
+    run.kill()
+    run.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers), "orphaned planning processes"
