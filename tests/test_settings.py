@@ -8,7 +8,9 @@ import pytest
 
 from mealroute.errors import SettingsError
 from mealroute.model import CareLevel, Mode
-from mealroute.settings import Settings
+from mealroute.settings import Settings, toml_block
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_defaults_are_the_documented_ones() -> None:
@@ -73,3 +75,22 @@ def test_command_line_wins_over_the_file_and_none_means_not_given(tmp_path: Path
 def test_settings_round_trip_through_plan_json_form() -> None:
     s = Settings(detour_factor=1.4, lang="en", reproducible=True)
     assert Settings.from_dict(s.to_dict()) == s
+
+
+def test_the_readme_shows_every_setting_with_its_default() -> None:
+    assert toml_block() in README.read_text("utf-8")
+
+
+def test_a_bad_setting_is_said_in_chinese_too(tmp_path: Path) -> None:
+    path = tmp_path / "mealroute.toml"
+    path.write_text("[day]\nreload_min = -1\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_toml(path)
+    assert caught.value.text("zh") == f"{path}：`day.reload_min` 应在 0..1440 之间，实际是 -1"
+
+
+def test_deeply_nested_settings_are_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "mealroute.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    with pytest.raises(SettingsError, match="cannot read settings"):
+        Settings.from_toml(path)
