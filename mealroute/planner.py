@@ -212,15 +212,10 @@ class _Rules:
         asked = []
         service = []
         for c in day.clients:
-            start = settings.lunch_window[0] if c.window_start is None else c.window_start
-            end = settings.lunch_window[1] if c.window_end is None else c.window_end
+            start, end = settings.window_of(c)
             windows.append((start, min(end, latest)))
             asked.append((start, end))
-            service.append(
-                settings.service_s(c.care_level)
-                if c.service_min is None
-                else round(c.service_min * 60)
-            )
+            service.append(settings.service_s_of(c))
         return cls(
             ready=ready,
             windows=tuple(windows),

@@ -21,7 +21,7 @@ from typing import Any
 from .clock import format_clock, parse_clock
 from .errors import SettingsError
 from .messages import Lang
-from .model import CareLevel, Message, Mode
+from .model import CareLevel, Client, Message, Mode
 
 SETTINGS_FILE = "mealroute.toml"
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -96,13 +96,13 @@ class _Flag:
 class _Choice:
     choices: type[StrEnum]
 
-    def parse(self, name: str, value: Any) -> str:
+    def parse(self, name: str, value: Any) -> StrEnum:
         allowed = [member.value for member in self.choices]
         if value not in allowed:
             raise _error("setting_not_choice", name=name, value=repr(value), choices=allowed)
-        return str(value)
+        return self.choices(value)
 
-    def check(self, name: str, value: Any) -> str:
+    def check(self, name: str, value: Any) -> StrEnum:
         return self.parse(name, value)
 
     def dump(self, value: Any) -> Any:
@@ -263,12 +263,12 @@ class Settings:
     time_limit_s: float = 2.0
     reproducible: bool = False
     work_limit: int = 100
-    lang: str = "zh"
-    tiles: str = "osm"
+    lang: Lang = Lang.ZH
+    tiles: Tiles = Tiles.OSM
 
     def __post_init__(self) -> None:
-        for key in KEYS:
-            key.kind.check(key.name, getattr(self, key.attr))
+        for key in KEYS:  # checked, and typed: Settings(lang="en").lang is Lang.EN
+            object.__setattr__(self, key.attr, key.kind.check(key.name, getattr(self, key.attr)))
 
     # ------------------------------------------------------------------ derived
     def speed_m_per_s(self, mode: Mode) -> float:
@@ -276,6 +276,18 @@ class Settings:
 
     def service_s(self, level: CareLevel) -> int:
         return round(self.service_min[level] * 60)
+
+    def window_of(self, client: Client) -> tuple[int, int]:
+        """The client's delivery window: their own bounds, else the lunch window's."""
+        start = self.lunch_window[0] if client.window_start is None else client.window_start
+        end = self.lunch_window[1] if client.window_end is None else client.window_end
+        return start, end
+
+    def service_s_of(self, client: Client) -> int:
+        """Seconds at the client's door: their own, else the default of their care level."""
+        if client.service_min is None:
+            return self.service_s(client.care_level)
+        return round(client.service_min * 60)
 
     # ------------------------------------------------------------------ loading
     def replace(self, **changes: Any) -> Settings:

@@ -209,3 +209,19 @@ def test_a_sample_city_plans_with_every_station_in_the_summary(tmp_path: Path) -
     )  # fmt: skip
     assert result.exit_code in (0, 3), result.output
     assert [s["station_id"] for s in read_plan(out)["stations"]] == ["S01", "S02"]
+
+
+def test_a_symlinked_plan_json_in_the_folder_is_replaced_not_followed(
+    tmp_path: Path, tiny_station: dict
+) -> None:
+    data_dir = write_data_dir(tmp_path / "data", **tiny_station)
+    out = tmp_path / "day"
+    assert run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST).exit_code == 0
+    elsewhere = tmp_path / "archive.json"
+    (out / "plan.json").rename(elsewhere)
+    (out / "plan.json").symlink_to(elsewhere)
+    kept = elsewhere.read_bytes()
+    result = run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST)
+    assert result.exit_code == 0, result.output
+    assert not (out / "plan.json").is_symlink()
+    assert elsewhere.read_bytes() == kept  # the link's target is nobody's business of ours
