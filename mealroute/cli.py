@@ -215,6 +215,12 @@ class _Stop(BaseException):
     """SIGTERM, raised in the main thread so every ``finally`` runs."""
 
 
+def _stopped(stop: BaseException, voice: Voice) -> typer.Exit:
+    """Say that nothing was written; exit 143 after SIGTERM, 130 after Ctrl-C."""
+    voice.error(voice.words("interrupted"))
+    return typer.Exit(EXIT_TERMINATED if isinstance(stop, _Stop) else EXIT_INTERRUPTED)
+
+
 @contextlib.contextmanager
 def _terminate_on_sigterm() -> Iterator[None]:
     def handler(signum: int, frame: object) -> None:
@@ -432,10 +438,9 @@ def plan(
                     ) from None
             written = _write(result, target, settings, redact, voice, logger)
     except (KeyboardInterrupt, _Stop) as stop:
-        voice.error(voice.words("interrupted"))
         logger.warning("end status=interrupted")
         _close(logger)
-        raise typer.Exit(EXIT_TERMINATED if isinstance(stop, _Stop) else EXIT_INTERRUPTED) from None
+        raise _stopped(stop, voice) from None
     _print_summary(result, voice, replanned=set(only) if only and previous else None)
     if previous is not None and only:
         kept = [s for s in result.stations if s.station_id not in set(only)]
@@ -733,8 +738,7 @@ def render_(
                 loaded, target, lang=settings.lang, tiles=settings.tiles, redact=redact
             )
     except (KeyboardInterrupt, _Stop) as stop:
-        voice.error(voice.words("interrupted"))
-        raise typer.Exit(EXIT_TERMINATED if isinstance(stop, _Stop) else EXIT_INTERRUPTED) from None
+        raise _stopped(stop, voice) from None
     except PackError as error:
         raise voice.fail("pack_failed", EXIT_NOTHING, detail=str(error)) from None
     except Exception as error:  # noqa: BLE001 - drawing failed; nothing was swapped in

@@ -219,20 +219,28 @@ def severity_word(severity: str, lang: str) -> str:
     return _SEVERITY[check_lang(lang)][str(severity)]
 
 
-def where(file: str | None, row: int | None, column: str | None, lang: str) -> str:
-    """Where a problem is: en ``clients.csv, row 7, column 'lat'``,
-    zh ``clients.csv，第7行，“lat”列``."""
+def where(
+    file: str | None,
+    row: int | None,
+    column: str | None,
+    lang: str,
+    value: str | None = None,
+) -> str:
+    """Where a problem is: en ``clients.csv, row 7, column 'lat', value 'abc'``,
+    zh ``clients.csv，第7行，“lat”列，值“abc”``."""
     if check_lang(lang) == "zh":
         parts = [
             file,
             f"第{row}行" if row is not None else None,
             f"“{column}”列" if column else None,
+            f"值“{value}”" if value is not None else None,
         ]
         return "，".join(part for part in parts if part)
     parts = [
         file,
         f"row {row}" if row is not None else None,
         f"column {column!r}" if column else None,
+        f"value {value!r}" if value is not None else None,
     ]
     return ", ".join(part for part in parts if part)
 
@@ -243,22 +251,7 @@ def render_issue(issue: Any, lang: str = "en") -> str:
     en ``error: clients.csv, row 7, column 'lat', value 'abc': ...``;
     zh ``错误：clients.csv，第7行，“lat”列，值“abc”：...``.
     """
-    check_lang(lang)
-    if lang == "zh":
-        parts = [
-            issue.file,
-            f"第{issue.row}行" if issue.row is not None else None,
-            f"“{issue.column}”列" if issue.column else None,
-            f"值“{issue.value}”" if issue.value is not None else None,
-        ]
-        where = "，".join(part for part in parts if part)
-        head = severity_word(issue.severity, lang)
-        return f"{head}：{where}：{render(issue.message, lang)}"
-    parts = [
-        issue.file,
-        f"row {issue.row}" if issue.row is not None else None,
-        f"column {issue.column!r}" if issue.column else None,
-        f"value {issue.value!r}" if issue.value is not None else None,
-    ]
-    where = ", ".join(part for part in parts if part)
-    return f"{severity_word(issue.severity, lang)}: {where}: {render(issue.message, lang)}"
+    place = where(issue.file, issue.row, issue.column, lang, issue.value)
+    colon = "：" if lang == "zh" else ": "
+    head = severity_word(issue.severity, lang)
+    return f"{head}{colon}{place}{colon}{render(issue.message, lang)}"
