@@ -68,7 +68,15 @@ def test_unserved_clients_come_first_with_their_reasons() -> None:
             "13800000009",
             UNSERVED_REASON,
         ],
-        ["和平社工站", "C20", "钱七", "other", "市中区和平路20号", "13800000020", FAILED_ERROR],
+        [
+            "和平社工站",
+            "C20",
+            "钱七",
+            "independent",
+            "市中区和平路20号",
+            "13800000020",
+            FAILED_ERROR,
+        ],
     ]
     # The problems are above the station table.
     order = [node.attrs.get("id") for node in page.find_all("section")]

@@ -83,7 +83,10 @@ def test_every_printed_page_says_whose_sheet_it_is() -> None:
     # The table head repeats on each printed page; its first row names worker and trip.
     w1 = sheets_page().find_all("section", "sheet")[0]
     whos = [table.find("tr", "who").text() for table in w1.find_all("table", "stops")]
-    assert whos == ["张伟 (W1) · Trip 1 · Tue 1 Dec 2026", "张伟 (W1) · Trip 2 · Tue 1 Dec 2026"]
+    assert whos == [
+        "张伟 (W1) · Trip 1 · Tue 1 Dec 2026 · Plan 5e1f2a3b",
+        "张伟 (W1) · Trip 2 · Tue 1 Dec 2026 · Plan 5e1f2a3b",
+    ]
 
 
 def test_rows_in_visiting_order_numbered_through_the_day() -> None:
