@@ -12,6 +12,7 @@ of page, at phone (390x844) and desktop (1366x900) size, go to
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -620,3 +621,112 @@ def test_coordinator_pages_load_offline_and_show_injections_as_text(
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{name}-{size_name}.png", full_page=True)
         context.close()
+
+
+# ----------------------------------------------------------------- print and phone layout
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The pages of a PDF that Chromium printed (one ``/Type /Page`` object each)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_route_sheets_print_one_a4_page_per_worker(browser: Browser, tmp_path: Path) -> None:
+    """Thirteen stops on two trips, with two-line addresses, fit one landscape A4 page
+    (the sample city's busiest worker has 11); a second worker starts a page of their own."""
+    from mealroute.render.sheets import write_route_sheets
+    from tests.plan_factory import S1_ORIGIN, Visit, build_trip, hm, sample_plan
+
+    plan = sample_plan()
+    station = plan.stations[0]
+    address = "历下区花园路146号 银河小区25号楼4单元601（东门进，右手第二栋）"
+    visits = [
+        Visit(f"X{i:02}", f"王秀英{i}", address=address, phone="139-0000-0000", notes="敲门稍等")
+        for i in range(13)
+    ]
+    busy = dataclasses.replace(
+        station.routes[0],
+        trips=(
+            build_trip(hm("10:40"), visits[:6], origin=S1_ORIGIN),
+            build_trip(hm("11:50"), visits[6:], origin=S1_ORIGIN),
+        ),
+    )
+    station = dataclasses.replace(station, routes=(busy, station.routes[1]))
+    path = write_route_sheets(plan, station, tmp_path, lang="zh")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    pdf = page.pdf(prefer_css_page_size=True)
+    (tmp_path / "sheets.pdf").write_bytes(pdf)
+    assert pdf_pages(pdf) == 2  # one page per worker, no row left over
+    page.close()
+
+
+def test_names_in_the_unserved_table_do_not_wrap_letter_by_letter(
+    browser: Browser, day_pack: Path
+) -> None:
+    for width in (390, 800, 1366):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((day_pack / "index.html").as_uri())
+        lines = page.evaluate(
+            "Array.from(document.querySelectorAll('tr.unserved-client td.who'))"
+            ".map(td => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size; })"
+        )
+        assert lines, "no unserved rows"
+        assert max(lines) == 1, f"a name wraps onto {max(lines)} lines at {width} px"
+        if width == 800:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "index-800.png"), full_page=True)
+        page.close()
+
+
+# ----------------------------------------------------------------- Chinese glyphs
+
+GLYPHS = """(selector) => {
+  const el = document.querySelector(selector);
+  const font = getComputedStyle(el).fontFamily;
+  function pixels(ch) {
+    const c = document.createElement('canvas');
+    c.width = 64; c.height = 64;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff'; g.fillRect(0, 0, 64, 64);
+    g.fillStyle = '#000'; g.font = '48px ' + font; g.textBaseline = 'top';
+    g.fillText(ch, 4, 4);
+    return Array.from(g.getImageData(0, 0, 64, 64).data).join(',');
+  }
+  return {font: font, a: pixels('送'), b: pixels('餐'), missing: pixels('\\u0378')};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("relative", "selector"),
+    [
+        ("index.html", "h1"),
+        ("stations/S1/worker-W1.html", ".mr-who"),
+        ("stations/S1/map.html", ".mr-bar h1"),
+        ("stations/S1/sheets.html", ".sheet-head h1"),
+    ],
+)
+def test_chinese_text_renders_as_glyphs_not_boxes(
+    pack: Path, browser: Browser, relative: str, selector: str
+) -> None:
+    """Chinese on the page is drawn with real glyphs, not empty boxes.
+
+    The page's own font stack (computed for the element) draws two different Chinese
+    characters, 送 and 餐, and U+0378, a code point that Unicode leaves unassigned, on
+    a canvas. When a CJK font is installed (Debian: fonts-noto-cjk, which .ci/run
+    installs), the two characters give two different pictures, and neither is the
+    picture of the unassigned code point. When no font on the machine has Chinese
+    glyphs, Chromium draws every one of them as the same "missing glyph" box (the
+    .notdef glyph of the fallback font, the very box it draws for U+0378), so the
+    two characters' pixels are equal to each other and to the box's, and this test
+    fails, as the screenshots showed boxes where no CJK font was installed. (A font
+    that draws nothing for a missing glyph gives three blank pictures: equal too.)
+    """
+    page = browser.new_page()
+    page.goto((pack / relative).as_uri())
+    drawn_glyphs = page.evaluate(GLYPHS, selector)
+    page.close()
+    assert drawn_glyphs["a"] != drawn_glyphs["b"], f"送 and 餐 look the same in {relative}"
+    assert drawn_glyphs["a"] != drawn_glyphs["missing"], f"送 is a missing-glyph box in {relative}"
+    assert drawn_glyphs["b"] != drawn_glyphs["missing"], f"餐 is a missing-glyph box in {relative}"
