@@ -105,6 +105,7 @@ _ZH: dict[str, str] = {
     "call_station": "拨打站点电话",
     # which plan a page belongs to
     "plan": "计划",
+    "colon": "：",
     "plan_id": "计划编号 {id}",
     "planned_at": "{moment} 生成",
     # maps
@@ -243,6 +244,7 @@ _EN: dict[str, str] = {
     "idle_help": "You have no deliveries today. If in doubt, ask {station}.",
     "call_station": "Call the station",
     "plan": "Plan",
+    "colon": ": ",
     "plan_id": "Plan {id}",
     "planned_at": "made {moment}",
     "station_short": "S",

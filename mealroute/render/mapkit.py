@@ -79,13 +79,16 @@ def js_literal(value: object) -> Markup:
     """A JSON value that is safe inside an inline ``<script>``.
 
     ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026``, so no text
-    can close the script element or open a comment; the output is ASCII.
+    can close the script element or open a comment; the line separators U+2028 and
+    U+2029 are escaped too. Chinese stays as it is (UTF-8, half the bytes of ``\\uXXXX``).
     """
     text = (
-        json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
     return Markup(text)
 
