@@ -111,6 +111,7 @@ _ZH: dict[str, str] = {
     # maps
     "station_short": "站",
     "stops_count": "{n}户",
+    "cluster_count": "{n}户",
     "trips_count": "{n}趟",
     "reload_between": "{time} 回到站点装餐，{next} 再出发",
     "day_end": "{time} 回到站点，今天的送餐结束",
@@ -249,6 +250,7 @@ _EN: dict[str, str] = {
     "planned_at": "made {moment}",
     "station_short": "S",
     "stops_count": "{n} stops",
+    "cluster_count": "×{n}",
     "stops_count_one": "1 stop",
     "trips_count": "{n} trips",
     "trips_count_one": "1 trip",

@@ -277,6 +277,7 @@ def _page_data(
         "unserved": unserved,
         "unservedStyle": UNSERVED_STYLE.to_json(),
         "clusterStyle": CLUSTER_STYLE.to_json(),
+        "clusterCount": i18n.label("cluster_count", lang, n="{n}"),
         "station": None,
     }
     if station_point:

@@ -28,6 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import atomic
+from ..clock import format_clock
 from ..messages import care_word, check_lang, mode_word
 from ..model import Plan, Route, StationPlan, is_halal
 from . import paths
@@ -48,7 +49,7 @@ def excel_time(seconds: int | None) -> dt.time | str | None:
         return None
     minutes = int(seconds) // 60
     if minutes >= 24 * 60:
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        return format_clock(seconds)
     return dt.time(minutes // 60, minutes % 60)
 
 

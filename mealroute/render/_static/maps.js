@@ -132,7 +132,7 @@
         });
         var single = Object.keys(owners).length === 1 && owner !== -1;
         var style = single ? workers[owner] : data.clusterStyle;
-        var text = single ? numbersText(numbers) : String(count);
+        var text = single ? numbersText(numbers) : data.clusterCount.replace('{n}', count);
         return divIcon(badge(text, style, size + 4, ' mr-cluster' + (data.big ? ' mr-big' : '')));
       }
     });
