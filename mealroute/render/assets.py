@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -144,3 +145,13 @@ def cluster_version() -> str:
             f"a map library is missing: install it with `pip install '{CLUSTER_REQUIREMENT}'`"
         ) from None
     return str(leaflet_markercluster.VERSION)
+
+
+def install_assets(out_dir: Path) -> list[Path]:
+    """Nothing to install any more: every map page inlines what it needs.
+
+    Kept only so that callers of the earlier API (``tests/conftest.py``) keep working;
+    it writes nothing and returns no files. Remove it once no caller is left.
+    """
+    del out_dir
+    return []

@@ -211,7 +211,10 @@
     };
 
     // Open a marker's popup, zooming in (or fanning out a cluster) until it shows.
+    // The marker comes to the middle of the map first, so that a fanned-out cluster
+    // does not open under the legend or off the edge.
     reg.open = function (marker) {
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16), {animate: false});
       group.zoomToShowLayer(marker, function () { marker.openPopup(); });
     };
 
