@@ -2,6 +2,13 @@
 
 Each file is written atomically (see ``atomic.py``): a crash leaves the previous
 good file, never a half-written one.
+
+``routes.csv`` is in the pack's language: a Chinese pack has Chinese headers and
+words (交通方式 电动车, 照护等级 半失能, 餐型 清真、软食); an English pack keeps the
+snake_case column names of earlier versions (``worker_id``, ``arrive``) with English
+words (``e-bike``, ``semi-disabled``). Times of day are ``HH:MM``
+(:func:`mealroute.clock.format_clock`); ``travel_s`` and ``distance_m`` are seconds
+and metres.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from pathlib import Path
 
 from . import atomic
 from .clock import format_clock
+from .messages import care_word, mode_word
 from .model import Plan
 from .planjson import plan_to_dict
 from .render.cells import spreadsheet_safe
+from .render.i18n import diet_label, label
 from .render.paths import PLAN_JSON, ROUTES_CSV, inside
 
 ROUTES_COLUMNS = (
@@ -55,10 +64,10 @@ def write_plan_json(plan: Plan, out_dir: Path) -> Path:
 
 
 def routes_csv_text(plan: Plan, *, lang: str = "en") -> str:
-    """One row per stop in visiting order, as CSV text."""
+    """One row per stop in visiting order, as CSV text in ``lang`` (see the module)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ROUTES_COLUMNS)
+    writer.writerow([label(f"csv_{column}", lang) for column in ROUTES_COLUMNS])
     for station in plan.stations:
         for route in station.routes:
             number = 0
@@ -71,7 +80,7 @@ def routes_csv_text(plan: Plan, *, lang: str = "en") -> str:
                         station.name,
                         route.worker_id,
                         route.name,
-                        str(route.mode),
+                        mode_word(route.mode, lang),
                         k,
                         format_clock(trip.depart),
                         number,
@@ -85,8 +94,8 @@ def routes_csv_text(plan: Plan, *, lang: str = "en") -> str:
                         format_clock(stop.window[0]),
                         format_clock(stop.window[1]),
                         stop.meals,
-                        ";".join(sorted(stop.diet)),
-                        str(stop.care_level),
+                        diet_label(stop.diet, lang),
+                        care_word(stop.care_level, lang),
                         stop.notes,
                         stop.travel_s,
                         stop.distance_m,
@@ -96,7 +105,7 @@ def routes_csv_text(plan: Plan, *, lang: str = "en") -> str:
 
 
 def write_routes_csv(plan: Plan, out_dir: Path, *, lang: str = "en") -> Path:
-    """Write ``routes.csv`` (UTF-8 with BOM, so Excel keeps Chinese text intact)."""
+    """Write ``routes.csv`` in ``lang`` (UTF-8 with BOM, so Excel keeps Chinese text intact)."""
     path = inside(out_dir, ROUTES_CSV)
     atomic.write_text(path, routes_csv_text(plan, lang=lang), encoding="utf-8-sig")
     return path

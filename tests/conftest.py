@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from mealroute.cli import app
 from mealroute.model import Plan
-from mealroute.render.assets import install_assets
 from mealroute.render.maps import write_station_map, write_worker_map
 from tests.plan_factory import map_plan as hand_made_map_plan
 
@@ -160,13 +159,12 @@ def map_pages(map_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[
 
     Keys are ``"{lang}-{tiles}-overview"`` for the station's map and
     ``"{lang}-{tiles}-{worker_id}"`` for each worker's (``"zh-osm-W1"``); each
-    drawing is a folder of its own with Leaflet installed.
+    drawing is a folder of its own (each page carries what it needs).
     """
     station = map_plan.stations[0]
     drawn: dict[str, Path] = {}
     for lang, tiles in (("zh", "osm"), ("en", "amap")):
         out = tmp_path_factory.mktemp(f"maps-{lang}-{tiles}")
-        install_assets(out)
         drawn[f"{lang}-{tiles}-overview"] = write_station_map(
             map_plan, station, out, lang=lang, tiles=tiles
         )

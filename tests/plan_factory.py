@@ -12,6 +12,8 @@
 Travel between points is a fixed 8 minutes and 600 m, service time follows the care
 level, so every time can be checked by hand (see :func:`build_trip`).
 
+Both plans carry :data:`PLAN_ID` and :data:`PLANNED_AT`, which every page shows.
+
 ``map_plan()`` is the plan of the map pages, on the same day: one station ``S1``
 泉城社工站 whose worker ``W1`` (王芳, e-bike) has two trips (three stops, then one)
 and ``W2`` (named :data:`INJECTED_WORKER`, on foot) one trip of two stops. Its six
@@ -49,6 +51,8 @@ from mealroute.model import (
 from mealroute.settings import Settings
 
 DATE = dt.date(2026, 12, 1)
+PLAN_ID = "5e1f2a3b"
+PLANNED_AT = dt.datetime(2026, 12, 1, 9, 5, 12)
 
 
 def plain(text: str) -> Message:
@@ -270,11 +274,13 @@ def station_s2() -> StationPlan:
 
 
 def sample_plan() -> Plan:
-    """Both stations on :data:`DATE`, with one warning."""
+    """Both stations on :data:`DATE`, with one warning; planned at :data:`PLANNED_AT`."""
     return Plan(
         date=DATE,
         stations=(station_s1(), station_s2()),
         settings=Settings().to_dict(),
+        plan_id=PLAN_ID,
+        planned_at=PLANNED_AT,
         warnings=(
             Issue(
                 Severity.WARNING,
@@ -434,7 +440,20 @@ def map_plan() -> Plan:
             ),
         ),
     )
-    return Plan(date=DATE, stations=(station,))
+    return Plan(date=DATE, stations=(station,), plan_id=PLAN_ID, planned_at=PLANNED_AT)
+
+
+IDLE_WORKER = Route(
+    worker_id="W9", name="赵敏", mode=Mode.BIKE, capacity=6, trips=(), phone="13900000009"
+)
+
+
+def map_plan_with_idle_worker() -> Plan:
+    """:func:`map_plan` with a third rostered worker, ``W9`` 赵敏, who has no delivery."""
+    plan = map_plan()
+    station = plan.stations[0]
+    station = replace(station, routes=(*station.routes, IDLE_WORKER))
+    return replace(plan, stations=(station,))
 
 
 # ----------------------------------------------------------------------------- hostile input

@@ -68,7 +68,15 @@ def test_unserved_clients_come_first_with_their_reasons() -> None:
             "13800000009",
             UNSERVED_REASON,
         ],
-        ["和平社工站", "C20", "钱七", "other", "市中区和平路20号", "13800000020", FAILED_ERROR],
+        [
+            "和平社工站",
+            "C20",
+            "钱七",
+            "independent",
+            "市中区和平路20号",
+            "13800000020",
+            FAILED_ERROR,
+        ],
     ]
     # The problems are above the station table.
     order = [node.attrs.get("id") for node in page.find_all("section")]
@@ -179,3 +187,55 @@ def test_injected_names_stay_text() -> None:
     for anchor in page.find_all("a"):
         assert "<" not in anchor.attrs["href"]
         assert '"' not in anchor.attrs["href"]
+
+
+def _with_idle_worker(plan: Plan) -> Plan:
+    from mealroute.model import Mode, Route
+
+    s1 = plan.stations[0]
+    idle = Route(worker_id="W9", name="赵敏", mode=Mode.BIKE, capacity=6, trips=())
+    return dataclasses.replace(
+        plan, stations=(dataclasses.replace(s1, routes=(*s1.routes, idle)), *plan.stations[1:])
+    )
+
+
+def test_every_rostered_worker_is_listed_an_idle_one_as_such() -> None:
+    page = page_of(_with_idle_worker(sample_plan()), "zh")
+    rows = page.find_all("tr", "worker-row")
+    assert [cells(row)[0] for row in rows] == ["张伟 (W1)", "李娜 (W2)", "赵敏 (W9)"]
+    idle = rows[2]
+    assert "idle" in idle.classes
+    assert "今天无送餐任务" in idle.text()
+    hrefs = [a.attrs["href"] for a in idle.find_all("a")]
+    assert hrefs == [str(paths.worker_map("S1", "W9"))]  # her page says whom to ask
+    s1 = next(r for r in page.find_all("tr", "station-row") if r.attrs["data-station"] == "S1")
+    assert cells(s1)[5] == "2 / 3"  # workers out / rostered
+
+
+def test_the_page_says_which_plan_it_shows() -> None:
+    page = page_of(sample_plan(), "zh")
+    stamp = page.find("span", "stamp")
+    assert stamp.text() == "计划编号 5e1f2a3b · 12月1日 09:05 生成"
+    assert stamp.attrs["data-plan"] == "5e1f2a3b"
+
+
+def test_warnings_in_the_language_of_the_pack() -> None:
+    from mealroute.model import Issue, Message, Severity
+
+    warning = Issue(Severity.WARNING, "clients.csv", 7, "phone", "12345", Message("ran_out"))
+    plan = dataclasses.replace(sample_plan(), warnings=(warning,))
+    text = page_of(plan, "zh").find("details").text()
+    assert "警告：clients.csv，第7行，“phone”列，值“12345”：本站送餐员的时间或运力不够" in text
+    english = page_of(plan, "en").find("details").text()
+    assert "warning: clients.csv, row 7, column 'phone'" in english
+
+
+def test_several_phone_numbers_in_one_cell_are_several_links() -> None:
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    client = dataclasses.replace(s1.unserved[0], phone="138 0000 0000 / 0531-8888 1234")
+    plan = dataclasses.replace(
+        plan, stations=(dataclasses.replace(s1, unserved=(client,)), plan.stations[1])
+    )
+    links = [a.attrs["href"] for a in page_of(plan).find_all("a") if "tel" in a.classes]
+    assert links[:2] == ["tel:13800000000", "tel:053188881234"]

@@ -176,3 +176,16 @@ def test_injected_names_stay_text() -> None:
     plan = hostile_plan()
     text = render_kitchen_list(plan, plan.stations[0], lang="en")
     assert_injection_is_text(text)
+
+
+def test_kitchen_list_names_the_plan_and_the_idle_workers() -> None:
+    from mealroute.model import Mode, Route
+
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    idle = Route(worker_id="W9", name="赵敏", mode=Mode.BIKE, capacity=6, trips=())
+    s1 = dataclasses.replace(s1, routes=(*s1.routes, idle))
+    page = parse_html(render_kitchen_list(plan, s1, lang="zh"))
+    assert "计划编号 5e1f2a3b · 12月1日 09:05 生成" in page.find("header").text()
+    assert page.find("p", "idle-list").text() == "今天无送餐任务：赵敏 (W9)"
+    assert len(page.find_all("tr", "load")) == 4  # the idle worker packs nothing

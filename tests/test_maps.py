@@ -1,28 +1,30 @@
-"""The map pages as files: offline links, escaping, datums, navigation links, layout."""
+"""The map pages as files: one file each, escaping, datums, places, navigation links."""
 
 from __future__ import annotations
 
 import dataclasses
-import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from markupsafe import escape
 
 from mealroute.coords import Datum, wgs84_to_bd09, wgs84_to_gcj02
 from mealroute.model import Mode, Plan, Route, StationPlan, Trip
-from mealroute.render.assets import LEAFLET_DIR, install_assets, leaflet_version
+from mealroute.render.assets import cluster_version, inline_assets, leaflet_version
 from mealroute.render.mapkit import PALETTE, WorkerStyle, js_literal, trip_dash
 from mealroute.render.maps import write_station_map, write_worker_map
 from mealroute.render.navigation import (
     amap_app_link,
     baidu_app_link,
     navigation_links,
-    tel_link,
     web_link,
 )
+from mealroute.render.phones import phones
 from tests.plan_factory import (
     INJECTED_ADDRESS,
     INJECTED_NAME,
@@ -32,7 +34,7 @@ from tests.plan_factory import (
     plain,
 )
 
-MARKER = re.compile(r"L\.marker\(\s*\[(-?[\d.]+), (-?[\d.]+)\]")
+DATA = re.compile(r'<script type="application/json" id="mr-data">(.*?)</script>', re.S)
 
 
 class _Links(HTMLParser):
@@ -64,27 +66,44 @@ def parse(path: Path) -> _Links:
     return parser
 
 
-# ----------------------------------------------------------------- offline
+def page_data(path: Path) -> dict[str, Any]:
+    """The JSON a map page draws (markers, lines, popups)."""
+    found = DATA.search(path.read_text("utf-8"))
+    assert found, f"{path.name} holds no map data"
+    return dict(json.loads(found.group(1)))
 
 
-def test_install_assets_copies_leaflet_with_its_images(tmp_path: Path) -> None:
-    install_assets(tmp_path)
-    folder = tmp_path / LEAFLET_DIR
-    assert (folder / "leaflet.js").stat().st_size > 100_000
-    assert "leaflet-container" in (folder / "leaflet.css").read_text("utf-8")
-    for name in ("layers.png", "marker-icon.png", "marker-shadow.png"):
-        assert (folder / "images" / name).read_bytes().startswith(b"\x89PNG")
-    assert leaflet_version().startswith("1.9.")
+def flat(points: list[list[float]]) -> list[float]:
+    return [value for point in points for value in point]
 
 
-def test_pages_load_only_local_files_that_exist(map_pages: dict[str, Path]) -> None:
+def marker_points(path: Path) -> list[list[float]]:
+    """The station's point, then every place's point in the order drawn."""
+    data = page_data(path)
+    station = [[data["station"]["lat"], data["station"]["lon"]]] if data["station"] else []
+    return station + [[place["lat"], place["lon"]] for place in data["places"]]
+
+
+# ----------------------------------------------------------------- one file each
+
+
+def test_map_pages_inline_leaflet_and_the_cluster_plugin(map_pages: dict[str, Path]) -> None:
+    assert leaflet_version() == "1.9.4"
+    assert cluster_version() == "1.4.1"
+    assets = inline_assets()
     for page in map_pages.values():
-        links = parse(page)
-        assert links.resources, page
-        for url in links.resources:
-            assert not urlsplit(url).scheme, f"{page.name} loads {url}"
-            assert not url.startswith("/"), f"{page.name} loads {url}"
-            assert (page.parent / url).resolve().is_file(), f"{page.name}: missing {url}"
+        text = page.read_text("utf-8")
+        assert str(assets.leaflet_js) in text, page.name
+        assert str(assets.cluster_js) in text, page.name
+        assert str(assets.maps_js) in text, page.name
+        assert text.count("Leaflet 1.9.4") == 1, f"{page.name} inlines Leaflet twice"
+        assert "sourceMappingURL" not in text
+        assert "url(images/" not in text  # no image beside the page is needed
+
+
+def test_pages_load_nothing_beside_them(map_pages: dict[str, Path]) -> None:
+    for page in map_pages.values():
+        assert parse(page).resources == [], page.name
 
 
 def test_pages_hold_no_cdn_library_or_icon_font(map_pages: dict[str, Path]) -> None:
@@ -103,10 +122,22 @@ def test_the_only_remote_urls_are_tiles_and_navigation(map_pages: dict[str, Path
         "https://www.openstreetmap.org/copyright",
         "https://www.amap.com/",
         "https://uri.amap.com/navigation?",
+        "https://leafletjs.com",  # Leaflet's attribution link
+        "http://www.w3.org/2000/svg",  # a namespace name in Leaflet, never fetched
     )
     for page in map_pages.values():
         for url in re.findall(r"https?://[^\s\"'<>\\]+", page.read_text("utf-8")):
             assert url.startswith(allowed), f"{page.name}: {url}"
+
+
+def test_worker_page_weighs_little_beyond_its_libraries(map_pages: dict[str, Path]) -> None:
+    assets = inline_assets()
+    libraries = sum(
+        len(str(part).encode()) for part in (assets.libraries, assets.styles, assets.maps_js)
+    )
+    page = map_pages["zh-osm-W1"].stat().st_size
+    assert libraries < 230_000  # Leaflet, the cluster plugin and mealroute's own script
+    assert page - libraries < 30_000  # four stops: header, list and map data
 
 
 # ----------------------------------------------------------------- escaping
@@ -116,13 +147,14 @@ def test_spreadsheet_text_is_escaped_in_html(map_pages: dict[str, Path]) -> None
     worker = map_pages["zh-osm-W1"].read_text("utf-8")
     for text in (INJECTED_NAME, INJECTED_NOTES):
         assert text not in worker
-        assert html.escape(text) in worker  # shown in the stop list, as text
-    assert html.escape(INJECTED_ADDRESS) in worker
+        assert str(escape(text)) in worker  # shown in the stop list, as text
+    assert str(escape(INJECTED_ADDRESS)) in worker
     assert "<img" not in worker
     assert "<svg onload" not in worker
     overview = map_pages["zh-osm-overview"].read_text("utf-8")
     assert INJECTED_WORKER not in overview
     assert "<b onmouseover" not in overview
+    assert str(escape(INJECTED_WORKER)) in overview  # the list of workers, as text
 
 
 def test_scripts_cannot_be_closed_by_spreadsheet_text(map_pages: dict[str, Path]) -> None:
@@ -135,10 +167,13 @@ def test_scripts_cannot_be_closed_by_spreadsheet_text(map_pages: dict[str, Path]
 
 def test_popup_text_is_escaped_json(map_pages: dict[str, Path]) -> None:
     overview = map_pages["zh-osm-overview"].read_text("utf-8")
-    # The unserved reason reaches the page only as HTML-escaped text in a JSON string.
-    assert js_literal(html.escape(INJECTED_REASON))[1:-1] in overview
+    # The unserved reason reaches the page only as text in a JSON string, which the
+    # map script puts into the popup with textContent.
+    assert js_literal(INJECTED_REASON)[1:-1] in overview
+    assert INJECTED_REASON not in overview
     assert "bindPopup(`" not in overview
-    assert "bindTooltip(`" not in overview
+    data = page_data(map_pages["zh-osm-overview"])
+    assert data["unserved"][0]["pop"][0]["rows"][0][1] == INJECTED_REASON
 
 
 def test_js_literal_escapes_what_could_end_a_script() -> None:
@@ -147,15 +182,18 @@ def test_js_literal_escapes_what_could_end_a_script() -> None:
     assert "<" not in literal
     assert ">" not in literal
     assert "&" not in literal
-    assert literal.isascii()
+    assert "\u2028" not in literal
+    assert json.loads(literal) == value
+
+
+def test_map_script_sets_text_never_html() -> None:
+    script = str(inline_assets().maps_js)
+    assert "innerHTML" not in script
+    assert "insertAdjacentHTML" not in script
+    assert "textContent" in script
 
 
 # ----------------------------------------------------------------- datums
-
-
-def _markers(page: Path) -> list[float]:
-    """Every marker's latitude and longitude, flattened, in the order drawn."""
-    return [float(v) for pair in MARKER.findall(page.read_text("utf-8")) for v in pair]
 
 
 def test_osm_pages_draw_wgs84_and_amap_pages_gcj02(
@@ -166,24 +204,28 @@ def test_osm_pages_draw_wgs84_and_amap_pages_gcj02(
     assert station.lon is not None
     points = [(station.lat, station.lon)]
     points += [(s.lat, s.lon) for t in station.routes[0].trips for s in t.stops]
-    wgs = [v for point in points for v in point]
-    gcj = [v for point in points for v in wgs84_to_gcj02(*point)]
-    assert _markers(map_pages["zh-osm-W1"]) == pytest.approx(wgs, abs=1e-9)
-    assert _markers(map_pages["en-amap-W1"]) == pytest.approx(gcj, abs=1e-9)
-    shift = _markers(map_pages["en-amap-W1"])[1] - _markers(map_pages["zh-osm-W1"])[1]
+    wgs = [list(point) for point in points]
+    gcj = [list(wgs84_to_gcj02(*point)) for point in points]
+    osm, amap = marker_points(map_pages["zh-osm-W1"]), marker_points(map_pages["en-amap-W1"])
+    assert flat(osm) == pytest.approx(flat(wgs), abs=1e-6)
+    assert flat(amap) == pytest.approx(flat(gcj), abs=1e-6)
+    shift = amap[1][1] - osm[1][1]
     assert 0.0055 < shift < 0.0065  # hundreds of metres east in Jinan
 
 
 # ----------------------------------------------------------------- content
 
 
-def test_overview_has_a_layer_per_worker_and_every_marker(map_pages: dict[str, Path]) -> None:
-    text = map_pages["zh-osm-overview"].read_text("utf-8")
-    assert text.count("L.featureGroup(") == 3  # two workers and the unserved
-    assert text.count("L.control.layers(") == 1
-    assert text.count("window.mealroute.stops.push") == 6
-    assert text.count("window.mealroute.unserved.push") == 1
-    assert text.count("window.mealroute.station.push") == 1
+def test_overview_lists_every_worker_and_draws_every_place(map_pages: dict[str, Path]) -> None:
+    path = map_pages["zh-osm-overview"]
+    data = page_data(path)
+    assert len(data["workers"]) == 2
+    assert [place["n"] for place in data["places"]] == [[1], [2], [3], [4], [1], [2]]
+    assert [place["w"] for place in data["places"]] == [0, 0, 0, 0, 1, 1]
+    assert len(data["unserved"]) == 1
+    assert data["station"]["label"] == "站"
+    toggles = re.findall(r'<input type="checkbox" checked data-worker="(\d+)">', path.read_text())
+    assert toggles == ["0", "1"]
 
 
 def test_worker_page_lists_stops_in_order_with_trip_boundaries(map_pages: dict[str, Path]) -> None:
@@ -230,25 +272,19 @@ def test_station_without_location_or_routes_still_draws(map_plan: Plan, tmp_path
     )
     path = write_station_map(map_plan, failed, tmp_path, lang="en", tiles="osm")
     assert path.resolve().is_relative_to(tmp_path.resolve())
-    text = path.read_text("utf-8")
-    assert "station has no coordinates" in text
-    assert "window.mealroute.stops.push" not in text
+    assert "station has no coordinates" in path.read_text("utf-8")
+    data = page_data(path)
+    assert data["places"] == []
+    assert data["station"] is None
 
 
 def test_unserved_without_location_is_counted_in_the_legend(map_plan: Plan, tmp_path: Path) -> None:
     station = map_plan.stations[0]
     unplaced = dataclasses.replace(station.unserved[0], lat=None, lon=None)
     station = dataclasses.replace(station, unserved=(*station.unserved, unplaced))
-    text = write_station_map(map_plan, station, tmp_path, lang="en", tiles="osm").read_text("utf-8")
-    assert "1 unserved clients have no location" in text
-    assert text.count("window.mealroute.unserved.push") == 1
-
-
-def test_worker_without_trips_gets_a_page_saying_so(map_plan: Plan, tmp_path: Path) -> None:
-    station = map_plan.stations[0]
-    idle = Route(worker_id="W9", name="Idle", mode=Mode.WALK, capacity=3, trips=())
-    path = write_worker_map(map_plan, station, idle, tmp_path, lang="en", tiles="osm")
-    assert "No deliveries today." in path.read_text("utf-8")
+    path = write_station_map(map_plan, station, tmp_path, lang="en", tiles="osm")
+    assert "1 unserved client has no location and is not on the map" in path.read_text("utf-8")
+    assert len(page_data(path)["unserved"]) == 1
 
 
 def test_many_workers_keep_distinct_styles(map_plan: Plan, tmp_path: Path) -> None:
@@ -266,9 +302,11 @@ def test_many_workers_keep_distinct_styles(map_plan: Plan, tmp_path: Path) -> No
         for i in range(10)
     )
     many = dataclasses.replace(station, routes=routes)
-    text = write_station_map(map_plan, many, tmp_path, lang="zh", tiles="osm").read_text("utf-8")
-    assert text.count("L.featureGroup(") == 11
-    assert "mr-square" in text
+    path = write_station_map(map_plan, many, tmp_path, lang="zh", tiles="osm")
+    workers = page_data(path)["workers"]
+    assert len(workers) == 10
+    assert workers[8]["shape"] == "square"
+    assert "mr-square" in path.read_text("utf-8")  # the list of workers shows the shape
 
 
 def test_marker_numbers_are_readable_on_their_colour() -> None:
@@ -343,43 +381,100 @@ def test_navigation_links_come_in_app_order() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("phone", "expected"),
-    [
-        ("0531-8888 1234", "tel:053188881234"),
-        ("+86 139 0000 0000", "tel:+8613900000000"),
-        ("13800000000 / 13900000000", "tel:13800000000"),
-        ("13800000000或13900000000", "tel:13800000000"),
-        ('1380000"><script>', "tel:1380000"),
-        ("none", None),
-        ("", None),
-    ],
-)
-def test_tel_link_keeps_only_digits(phone: str, expected: str | None) -> None:
-    assert tel_link(phone) == expected
-
-
 def test_trip_lines_leave_and_return_to_the_station(
     map_plan: Plan, map_pages: dict[str, Path]
 ) -> None:
-    text = map_pages["zh-osm-W1"].read_text("utf-8")
-    lines = re.findall(r"L\.polyline\(\s*(\[\[.*?\]\])", text, flags=re.S)
+    data = page_data(map_pages["zh-osm-W1"])
     station = [map_plan.stations[0].lat, map_plan.stations[0].lon]
     trips: list[Trip] = list(map_plan.stations[0].routes[0].trips)
-    coloured = lines[1::2]  # each trip: a white casing, then the coloured line
-    assert len(coloured) == len(trips)
-    for line, trip in zip(coloured, trips, strict=True):
-        points = [[float(v) for v in p.split(",")] for p in re.findall(r"\[([^\[\]]+)\]", line)]
+    assert len(data["lines"]) == len(trips)
+    for line, trip in zip(data["lines"], trips, strict=True):
+        points = line["pts"]
         assert points[0] == station
         assert points[-1] == station
-        assert points[1:-1] == [[s.lat, s.lon] for s in trip.stops]
+        assert flat(points[1:-1]) == pytest.approx(flat([[s.lat, s.lon] for s in trip.stops]))
+    assert [line["dash"] for line in data["lines"]] == [None, "12 8"]
 
 
-def test_map_labels_exist_in_both_languages() -> None:
-    from mealroute.render.maps import _LABELS
+def test_idle_worker_gets_a_page_saying_so_and_whom_to_ask(map_plan: Plan, tmp_path: Path) -> None:
+    station = map_plan.stations[0]
+    idle = Route(worker_id="W9", name="赵敏", mode=Mode.WALK, capacity=3, trips=())
+    station = dataclasses.replace(station, routes=(*station.routes, idle))
+    path = write_worker_map(map_plan, station, idle, tmp_path, lang="zh", tiles="osm")
+    text = path.read_text("utf-8")
+    assert "今天无送餐任务" in text
+    assert "请联系泉城社工站" in text
+    assert 'href="tel:053112345678"' in text  # the station's phone, one tap
+    assert "Leaflet" not in text  # no map: a few kilobytes that open anywhere
+    assert path.stat().st_size < 20_000
+    english = write_worker_map(map_plan, station, idle, tmp_path / "en", lang="en", tiles="osm")
+    assert "No deliveries today" in english.read_text("utf-8")
 
-    def base(keys: set[str]) -> set[str]:
-        return {key.removesuffix("_one") for key in keys}
 
-    assert base(set(_LABELS["zh"])) == base(set(_LABELS["en"]))
-    assert all(text.strip() for labels in _LABELS.values() for text in labels.values())
+def test_stops_of_one_building_share_a_marker_and_the_line_runs_to_it(
+    map_plan: Plan, tmp_path: Path
+) -> None:
+    station = map_plan.stations[0]
+    route = station.routes[0]
+    trip = route.trips[0]
+    gate = (36.6690, 117.0300)
+    moved = (
+        dataclasses.replace(
+            trip.stops[0], lat=gate[0], lon=gate[1], address="兴业路69号 18号楼1单元401"
+        ),
+        dataclasses.replace(
+            trip.stops[1], lat=gate[0] + 0.0001, lon=gate[1], address="兴业路69号 18号楼2单元302"
+        ),
+        trip.stops[2],
+    )
+    route = dataclasses.replace(
+        route, trips=(dataclasses.replace(trip, stops=moved), route.trips[1])
+    )
+    station = dataclasses.replace(station, routes=(route, station.routes[1]))
+    data = page_data(write_worker_map(map_plan, station, route, tmp_path, lang="zh", tiles="osm"))
+    assert [place["n"] for place in data["places"]] == [[1, 2], [3], [4]]
+    shared = data["places"][0]
+    assert [block["title"] for block in shared["pop"]] == [
+        f"1. {moved[0].name}",
+        f"2. {moved[1].name}",
+    ]
+    first_line = data["lines"][0]["pts"]
+    assert first_line[1] == [shared["lat"], shared["lon"]]  # the line ends at the marker
+    assert len(first_line) == 4  # station, the building, stop 3, station
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("0531-8888 1234", ["tel:053188881234"]),
+        ("+86 139 0000 0000", ["tel:+8613900000000"]),
+        ("138 0000 0000 / 139 1111 1111", ["tel:13800000000", "tel:13911111111"]),
+        ("13800000000或13900000000", ["tel:13800000000", "tel:13900000000"]),
+        ("13800000000、0531-88881234", ["tel:13800000000", "tel:053188881234"]),
+        ("0531-8888 1234 转 806", ["tel:053188881234,806"]),
+        ('1380000"><script>', ["tel:1380000"]),
+        ("none", []),
+        ("", []),
+    ],
+)
+def test_every_number_of_a_phone_cell_is_its_own_link(cell: str, expected: list[str]) -> None:
+    assert [phone.href for phone in phones(cell)] == expected
+
+
+def test_several_numbers_become_several_call_buttons(map_plan: Plan, tmp_path: Path) -> None:
+    station = map_plan.stations[0]
+    route = station.routes[0]
+    trip = route.trips[0]
+    first = dataclasses.replace(trip.stops[0], phone="138 0000 0000 / 139 1111 1111")
+    route = dataclasses.replace(
+        route, trips=(dataclasses.replace(trip, stops=(first, *trip.stops[1:])), route.trips[1])
+    )
+    station = dataclasses.replace(station, routes=(route, station.routes[1]))
+    path = write_worker_map(map_plan, station, route, tmp_path, lang="zh", tiles="osm")
+    calls = [a for a in parse(path).anchors if "mr-call" in str(a.get("class"))]
+    assert [a["href"] for a in calls][:2] == ["tel:13800000000", "tel:13911111111"]
+    block = page_data(path)["places"][0]["pop"][0]
+    assert block["tel"] == [
+        ["138 0000 0000", "tel:13800000000"],
+        ["139 1111 1111", "tel:13911111111"],
+    ]

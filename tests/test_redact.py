@@ -125,3 +125,19 @@ def test_redacted_pages_hold_no_names_phones_or_notes() -> None:
             assert secret not in page
     assert "王某" in pages[1]
     assert "历下区文化东路12号3单元501" in pages[1]
+
+
+def test_redacted_map_pages_hold_no_names_phones_or_notes_even_in_their_data() -> None:
+    from mealroute.render.maps import render_station_map, render_worker_map
+
+    plan = redact_plan(sample_plan())
+    station = plan.stations[0]
+    pages = [render_station_map(plan, station, lang="zh", tiles="osm")]
+    pages += [
+        render_worker_map(plan, station, route, lang="zh", tiles="osm") for route in station.routes
+    ]
+    secrets = ["王建国", "欧阳秀英", "Alice", "周大福", "13800000001", "13800000009", "敲门后稍等"]
+    for page in pages:
+        for secret in secrets:
+            assert secret not in page  # in the HTML and in the map's JSON
+    assert "王某" in pages[1]

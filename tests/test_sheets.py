@@ -83,7 +83,10 @@ def test_every_printed_page_says_whose_sheet_it_is() -> None:
     # The table head repeats on each printed page; its first row names worker and trip.
     w1 = sheets_page().find_all("section", "sheet")[0]
     whos = [table.find("tr", "who").text() for table in w1.find_all("table", "stops")]
-    assert whos == ["张伟 (W1) · Trip 1 · Tue 1 Dec 2026", "张伟 (W1) · Trip 2 · Tue 1 Dec 2026"]
+    assert whos == [
+        "张伟 (W1) · Trip 1 · Tue 1 Dec 2026 · Plan 5e1f2a3b",
+        "张伟 (W1) · Trip 2 · Tue 1 Dec 2026 · Plan 5e1f2a3b",
+    ]
 
 
 def test_rows_in_visiting_order_numbered_through_the_day() -> None:
@@ -158,3 +161,42 @@ def test_injected_names_stay_text() -> None:
     text = render_route_sheets(plan, plan.stations[0], lang="zh")
     assert_injection_is_text(text)
     assert "&lt;script&gt;alert(&#39;notes&#39;)&lt;/script&gt;" in text
+
+
+def test_every_sheet_says_which_plan_it_is_from_when_printed() -> None:
+    page = sheets_page("zh")
+    for sheet in page.find_all("section", "sheet"):
+        assert "计划编号 5e1f2a3b · 12月1日 09:05 生成" in sheet.find("header").text()
+        for who in sheet.find_all("tr", "who"):  # repeated on every printed page
+            assert "计划编号 5e1f2a3b" in who.text()
+
+
+def test_idle_workers_are_listed_without_a_page_of_their_own() -> None:
+    import dataclasses
+
+    from mealroute.model import Mode, Route
+
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    idle = Route(worker_id="W9", name="赵敏", mode=Mode.BIKE, capacity=6, trips=())
+    s1 = dataclasses.replace(s1, routes=(*s1.routes, idle))
+    page = parse_html(render_route_sheets(plan, s1, lang="zh"))
+    assert [s.attrs["data-worker"] for s in page.find_all("section", "sheet")] == ["W1", "W2"]
+    assert page.find("p", "idle-list").text() == "今天无送餐任务：赵敏 (W9)"
+
+
+def test_several_phone_numbers_each_stay_whole() -> None:
+    import dataclasses
+
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    w1 = s1.routes[0]
+    trip = w1.trips[0]
+    stop = dataclasses.replace(trip.stops[0], phone="138 0000 0000 / 139 1111 1111")
+    w1 = dataclasses.replace(
+        w1, trips=(dataclasses.replace(trip, stops=(stop, *trip.stops[1:])), *w1.trips[1:])
+    )
+    s1 = dataclasses.replace(s1, routes=(w1, *s1.routes[1:]))
+    page = parse_html(render_route_sheets(plan, s1, lang="zh"))
+    phones = [span.text() for span in page.find("tr", "stop").find_all("span", "one-phone")]
+    assert phones == ["138 0000 0000", "139 1111 1111"]

@@ -250,3 +250,43 @@ def test_workbook_saves_a_fresh_file_each_time(tmp_path: Path) -> None:
     write_workbook(plan, tmp_path, lang="en")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["routes.xlsx"]
     assert openpyxl.load_workbook(tmp_path / "routes.xlsx").sheetnames[0] == "Summary"
+
+
+def test_chinese_workbook_has_chinese_words_and_reasons(tmp_path: Path) -> None:
+    from mealroute.model import Message
+
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    reason = Message("ran_out")
+    unserved = (dataclasses.replace(s1.unserved[0], reason=reason),)
+    plan = dataclasses.replace(
+        plan, stations=(dataclasses.replace(s1, unserved=unserved), plan.stations[1])
+    )
+    book = read_back(plan, tmp_path, "zh")
+    summary = values(book["汇总"])
+    assert summary[1][3] == "电动车"
+    assert summary[2][3] == "步行"
+    worker = values(book["W1 张伟"])
+    assert [row[11] for row in worker[1:]] == ["失能", "半失能", "自理", "自理", "自理"]
+    assert worker[1][10] == "普通"
+    unserved_rows = values(book["未安排"])
+    assert unserved_rows[1][3] == "失能"
+    assert unserved_rows[1][6] == "本站送餐员的时间或运力不够，未能安排"
+    words = {cell for sheet in book.worksheets for row in values(sheet) for cell in row}
+    for english in ("regular", "disabled", "other", "ebike", "e-bike", "walk"):
+        assert english not in words
+
+
+def test_idle_worker_has_a_row_and_an_empty_sheet(tmp_path: Path) -> None:
+    from mealroute.model import Mode, Route
+
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    idle = Route(worker_id="W9", name="赵敏", mode=Mode.BIKE, capacity=6, trips=())
+    plan = dataclasses.replace(
+        plan,
+        stations=(dataclasses.replace(s1, routes=(*s1.routes, idle)), plan.stations[1]),
+    )
+    book = read_back(plan, tmp_path, "zh")
+    summary = values(book["汇总"])
+    assert summary[3][:6] == ("阳光社工站", "W9", "赵敏", "自行车", 0, 0)

@@ -4,7 +4,9 @@ Renderers take a finished :class:`~mealroute.model.Plan` (as read back from
 plan.json) and only draw; they never plan. ``render_day`` writes the whole folder:
 
 - ``index.html``: the coordinator's page (``index.py``);
-- per station a map of every worker's trips, per worker a phone map (``maps.py``);
+- per station a map of every worker's trips, per worker a phone page (``maps.py``);
+  each map page is one file that works alone (Leaflet inlined, see ``assets.py``),
+  so there is no ``assets/`` folder;
 - printable route sheets and ``routes.xlsx`` (``sheets.py``, ``workbook.py``);
 - a kitchen and loading list per station (``kitchen.py``).
 """
@@ -18,7 +20,6 @@ from ..model import Plan
 
 def render_day(plan: Plan, out_dir: Path, *, lang: str, tiles: str, redact: bool) -> list[Path]:
     """Write the day pack of ``plan`` into ``out_dir``; returns the files written."""
-    from .assets import install_assets
     from .index import write_index
     from .kitchen import write_kitchen_list
     from .maps import write_station_map, write_worker_map
@@ -28,7 +29,6 @@ def render_day(plan: Plan, out_dir: Path, *, lang: str, tiles: str, redact: bool
 
     if redact:
         plan = redact_plan(plan)
-    install_assets(out_dir)
     written = []
     for station in plan.stations:
         if station.lat is None or station.lon is None:

@@ -2,9 +2,11 @@
 
 Pages, sheets and maps never hold literal UI text; they ask :func:`label` for it
 (templates through :func:`html_environment`, which binds every formatter to a
-language).
+language). Words that name a care level, a travel mode, a diet or a skill, and the
+sentences of a reason or an error, live in :mod:`mealroute.messages` (one home per
+concept); times of day are :func:`mealroute.clock.format_clock`.
 Both languages have exactly the same keys (a test checks this), and an unknown key
-or language raises instead of showing a blank. Dates, times, distances and
+or language raises instead of showing a blank. Dates, distances and
 durations are formatted here by hand, not through the process locale, so the output
 does not depend on the machine that draws it.
 
@@ -22,10 +24,11 @@ from functools import cache, partial
 
 import jinja2
 
-from ..messages import diet_words_sorted, render
-from ..model import CareLevel, Message, Mode
+from .. import clock, messages
+from ..model import Issue, Message, Plan
+from .phones import phones
 
-LANGS = ("zh", "en")
+LANGS = messages.LANGS
 
 _ZH: dict[str, str] = {
     # the day and its files
@@ -97,7 +100,30 @@ _ZH: dict[str, str] = {
     "worker_signature": "送餐员签名",
     "coordinator_signature": "站点负责人签名",
     "sign_date": "日期",
-    "no_stops": "今天没有送餐任务。",
+    "no_stops": "今天无送餐任务",
+    "idle_help": "今天没有安排您送餐。如有疑问，请联系{station}。",
+    "call_station": "拨打站点电话",
+    # which plan a page belongs to
+    "plan": "计划",
+    "colon": "：",
+    "plan_id": "计划编号 {id}",
+    "planned_at": "{moment} 生成",
+    # maps
+    "station_short": "站",
+    "stops_count": "{n}户",
+    "cluster_count": "{n}户",
+    "trips_count": "{n}趟",
+    "reload_between": "{time} 回到站点装餐，{next} 再出发",
+    "day_end": "{time} 回到站点，今天的送餐结束",
+    "show_on_map": "在地图上查看第{n}户",
+    "details": "详情",
+    "no_location": "{n} 位未安排的服务对象没有坐标，不在地图上",
+    "trip_times": "第{n}趟 {depart}–{back}",
+    "stop_of_worker": "{worker} · 第{trip}趟",
+    "stay_minutes": "停留约{n}分钟",
+    "map_fallback": "地图无法显示。请按下面的顺序送餐，用导航按钮找路。",
+    "map_fallback_station": "地图无法显示。送餐员名单和各自的页面见上方。",
+    "idle_short": "无送餐任务",
     # maps
     "legend": "图例",
     "stop_list": "送餐顺序",
@@ -122,6 +148,31 @@ _ZH: dict[str, str] = {
     "nothing_to_cook": "今天本站没有需要配送的餐。",
     "print_hint": "用浏览器打印本页（Ctrl+P）：A4 横向，每位送餐员一页。",
     "print_hint_kitchen": "用浏览器打印本页（Ctrl+P）：A4。",
+    # routes.csv headers (English keeps the column names of earlier versions)
+    "csv_date": "日期",
+    "csv_station_id": "站点编号",
+    "csv_station_name": "站点名称",
+    "csv_worker_id": "送餐员编号",
+    "csv_worker_name": "送餐员姓名",
+    "csv_mode": "交通方式",
+    "csv_trip": "趟次",
+    "csv_trip_depart": "本趟出发",
+    "csv_stop": "序号",
+    "csv_client_id": "服务对象编号",
+    "csv_name": "姓名",
+    "csv_address": "地址",
+    "csv_phone": "电话",
+    "csv_arrive": "预计到达",
+    "csv_start": "开始服务",
+    "csv_depart": "离开",
+    "csv_window_start": "时段开始",
+    "csv_window_end": "时段结束",
+    "csv_meals": "份数",
+    "csv_diet": "餐型",
+    "csv_care_level": "照护等级",
+    "csv_notes": "备注",
+    "csv_travel_s": "路上用时（秒）",
+    "csv_distance_m": "路程（米）",
 }
 
 _EN: dict[str, str] = {
@@ -190,7 +241,33 @@ _EN: dict[str, str] = {
     "worker_signature": "Worker's signature",
     "coordinator_signature": "Coordinator's signature",
     "sign_date": "Date",
-    "no_stops": "No deliveries today.",
+    "no_stops": "No deliveries today",
+    "idle_help": "You have no deliveries today. If in doubt, ask {station}.",
+    "call_station": "Call the station",
+    "plan": "Plan",
+    "colon": ": ",
+    "plan_id": "Plan {id}",
+    "planned_at": "made {moment}",
+    "station_short": "S",
+    "stops_count": "{n} stops",
+    "cluster_count": "×{n}",
+    "stops_count_one": "1 stop",
+    "trips_count": "{n} trips",
+    "trips_count_one": "1 trip",
+    "reload_between": "Back at the station {time} to reload; depart again {next}",
+    "day_end": "Back at the station {time}; done for the day",
+    "show_on_map": "Show stop {n} on the map",
+    "details": "Details",
+    "no_location": "{n} unserved clients have no location and are not on the map",
+    "no_location_one": "1 unserved client has no location and is not on the map",
+    "trip_times": "Trip {n} {depart}–{back}",
+    "stop_of_worker": "{worker} · trip {trip}",
+    "stay_minutes": "about {n} min at the door",
+    "map_fallback": "The map cannot be shown. Deliver in the order below; "
+    "the buttons open navigation.",
+    "map_fallback_station": "The map cannot be shown. "
+    "The workers and their pages are listed above.",
+    "idle_short": "no deliveries",
     "legend": "Legend",
     "stop_list": "Stops in order",
     "call": "Call",
@@ -213,6 +290,30 @@ _EN: dict[str, str] = {
     "nothing_to_cook": "No meals to deliver from this station today.",
     "print_hint": "Print this page from the browser (Ctrl+P): A4 landscape, one worker per page.",
     "print_hint_kitchen": "Print this page from the browser (Ctrl+P): A4.",
+    "csv_date": "date",
+    "csv_station_id": "station_id",
+    "csv_station_name": "station_name",
+    "csv_worker_id": "worker_id",
+    "csv_worker_name": "worker_name",
+    "csv_mode": "mode",
+    "csv_trip": "trip",
+    "csv_trip_depart": "trip_depart",
+    "csv_stop": "stop",
+    "csv_client_id": "client_id",
+    "csv_name": "name",
+    "csv_address": "address",
+    "csv_phone": "phone",
+    "csv_arrive": "arrive",
+    "csv_start": "start",
+    "csv_depart": "depart",
+    "csv_window_start": "window_start",
+    "csv_window_end": "window_end",
+    "csv_meals": "meals",
+    "csv_diet": "diet",
+    "csv_care_level": "care_level",
+    "csv_notes": "notes",
+    "csv_travel_s": "travel_s",
+    "csv_distance_m": "distance_m",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"zh": _ZH, "en": _EN}
@@ -223,48 +324,10 @@ _WEEKDAYS = {
 }
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-_CARE_LEVELS = {
-    "zh": {CareLevel.DISABLED: "失能", CareLevel.SEMI_DISABLED: "半失能", CareLevel.OTHER: "其他"},
-    "en": {
-        CareLevel.DISABLED: "disabled",
-        CareLevel.SEMI_DISABLED: "semi-disabled",
-        CareLevel.OTHER: "other",
-    },
-}
-
-_MODES = {
-    "zh": {Mode.WALK: "步行", Mode.BIKE: "自行车", Mode.EBIKE: "电动车", Mode.CAR: "汽车"},
-    "en": {Mode.WALK: "on foot", Mode.BIKE: "bicycle", Mode.EBIKE: "e-bike", Mode.CAR: "car"},
-}
-
-#: The diets every kitchen knows, in the order lists show them.
-KNOWN_DIETS = ("regular", "soft", "low-salt", "diabetic", "halal")
-
-_DIETS = {
-    "zh": {
-        "regular": "普通",
-        "soft": "软食",
-        "low-salt": "低盐",
-        "diabetic": "糖尿病餐",
-        "halal": "清真",
-    },
-    "en": {
-        "regular": "regular",
-        "soft": "soft",
-        "low-salt": "low-salt",
-        "diabetic": "diabetic",
-        "halal": "halal",
-    },
-}
-
-_NO_VALUE = "—"
-
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is one of :data:`LANGS`; raise ``ValueError`` otherwise."""
-    if lang not in LABELS:
-        raise ValueError(f"`lang` must be one of {', '.join(LANGS)}, got {lang!r}")
-    return lang
+    return messages.check_lang(lang)
 
 
 def label(key: str, lang: str, **values: object) -> str:
@@ -277,7 +340,8 @@ def label(key: str, lang: str, **values: object) -> str:
     lang
         ``"zh"`` or ``"en"``.
     **values
-        Values for the label's placeholders, if it has any.
+        Values for the label's placeholders, if it has any. A count ``n`` of 1 picks
+        the ``<key>_one`` form where a language has one (en ``"1 stop"``).
 
     Raises
     ------
@@ -287,6 +351,8 @@ def label(key: str, lang: str, **values: object) -> str:
         If ``lang`` is not supported.
     """
     labels = LABELS[check_lang(lang)]
+    if values.get("n") == 1 and f"{key}_one" in labels:
+        key = f"{key}_one"
     try:
         text = labels[key]
     except KeyError:
@@ -294,20 +360,9 @@ def label(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def format_time(seconds: int, lang: str) -> str:
-    """A time of day as ``"11:05"`` (24-hour clock, the same in both languages).
-
-    Seconds are dropped (rounded down), so a feasible arrival never shows after the
-    end of its window. Times past midnight keep counting hours (``"24:10"``).
-    """
-    check_lang(lang)
-    minutes = int(seconds) // 60
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def format_window(window: tuple[int, int], lang: str) -> str:
-    """A delivery window as ``"11:00–12:30"``."""
-    return f"{format_time(window[0], lang)}–{format_time(window[1], lang)}"
+def format_window(window: tuple[int, int]) -> str:
+    """A delivery window as ``"11:00–12:30"`` (:func:`mealroute.clock.format_window`)."""
+    return clock.format_window(window[0], window[1])
 
 
 def format_date(date: dt.date, lang: str) -> str:
@@ -318,41 +373,36 @@ def format_date(date: dt.date, lang: str) -> str:
     return f"{weekday} {date.day} {_MONTHS_EN[date.month - 1]} {date.year}"
 
 
-def care_level_label(level: CareLevel | str | None, lang: str) -> str:
-    """The care level in words (zh 失能/半失能/其他); ``"—"`` when unknown."""
-    check_lang(lang)
-    if level is None or level == "":
-        return _NO_VALUE
-    try:
-        return _CARE_LEVELS[lang][CareLevel(level)]
-    except ValueError:
-        return str(level)
+def format_moment(moment: dt.datetime, lang: str) -> str:
+    """When something was made, to the minute: zh ``"12月1日 09:05"``, en ``"1 Dec 09:05"``."""
+    hhmm = clock.format_clock(moment.hour * 3600 + moment.minute * 60)
+    if check_lang(lang) == "zh":
+        return f"{moment.month}月{moment.day}日 {hhmm}"
+    return f"{moment.day} {_MONTHS_EN[moment.month - 1]} {hhmm}"
 
 
-def mode_label(mode: Mode | str, lang: str) -> str:
-    """How a worker travels in words (zh 步行/自行车/电动车/汽车)."""
-    check_lang(lang)
-    try:
-        return _MODES[lang][Mode(mode)]
-    except ValueError:
-        return str(mode)
+def plan_stamp(plan: Plan, lang: str) -> str:
+    """Which plan a page belongs to: zh ``"计划 98f9adbb · 12月1日 09:05 生成"``.
+
+    Every page shows it, so a worker can tell an outdated page from the coordinator's
+    current one. Parts the plan does not have (an older plan.json) are left out.
+    """
+    parts = []
+    if plan.plan_id:
+        parts.append(label("plan_id", lang, id=plan.plan_id))
+    if plan.planned_at is not None:
+        parts.append(label("planned_at", lang, moment=format_moment(plan.planned_at, lang)))
+    return " · ".join(parts)
 
 
 def diet_words(diet: Iterable[str]) -> tuple[str, ...]:
-    """The words of a diet in the kitchen's order; ``("regular",)`` when empty."""
-    return tuple(diet_words_sorted(diet)) or ("regular",)
-
-
-def diet_word_label(word: str, lang: str) -> str:
-    """One diet word in ``lang``; an unknown word is returned as written."""
-    check_lang(lang)
-    return _DIETS[lang].get(word.strip().lower(), word.strip())
+    """The words of a diet in the kitchen's order (halal first); ``("regular",)`` when empty."""
+    return tuple(messages.diet_words_sorted(diet)) or ("regular",)
 
 
 def diet_label(diet: Iterable[str], lang: str) -> str:
-    """A diet in words: ``{"halal", "soft"}`` is zh ``"软食、清真"``, en ``"soft, halal"``."""
-    separator = "、" if check_lang(lang) == "zh" else ", "
-    return separator.join(diet_word_label(word, lang) for word in diet_words(diet))
+    """A diet in words: ``{"halal", "soft"}`` is zh ``"清真、软食"``, en ``"halal, soft"``."""
+    return messages.join((messages.diet_word(word, lang) for word in diet_words(diet)), lang)
 
 
 def format_meals(count: int, lang: str) -> str:
@@ -381,17 +431,18 @@ def format_duration(seconds: float, lang: str) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
-def tel_uri(phone: str) -> str:
-    """A ``tel:`` link for ``phone`` with only digits and a leading ``+``; ``""`` if none."""
-    digits = "".join(ch for ch in phone if ch.isascii() and ch.isdigit())
-    if not digits:
-        return ""
-    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
-
-
 def html_language(lang: str) -> str:
     """The value of an HTML ``lang`` attribute: ``"zh-CN"`` or ``"en"``."""
     return "zh-CN" if check_lang(lang) == "zh" else "en"
+
+
+def _text(value: object, lang: str) -> object:
+    """A message or an issue in ``lang``; anything else as it is."""
+    if isinstance(value, Message):
+        return messages.render(value, lang)
+    if isinstance(value, Issue):
+        return value.text(lang)
+    return value
 
 
 @cache
@@ -402,7 +453,8 @@ def html_environment(lang: str) -> jinja2.Environment:
     template, so text from spreadsheets cannot become markup, and an undefined
     variable raises. Templates call ``t("key", n=...)`` for labels and use the
     filters ``time``, ``window``, ``date``, ``care``, ``diet``, ``mode``,
-    ``distance``, ``duration`` and ``meals``.
+    ``distance``, ``duration``, ``meals``, ``msg`` (a message or an issue in the
+    language) and ``phones`` (a cell's numbers with their ``tel:`` links).
     """
     check_lang(lang)
     environment = jinja2.Environment(
@@ -417,14 +469,15 @@ def html_environment(lang: str) -> jinja2.Environment:
         t=partial(label, lang=lang), lang=lang, html_lang=html_language(lang)
     )
     environment.filters.update(
-        msg=lambda message: render(message, lang) if isinstance(message, Message) else message,
-        tel=tel_uri,
-        time=partial(format_time, lang=lang),
-        window=partial(format_window, lang=lang),
+        msg=partial(_text, lang=lang),
+        phones=phones,
+        time=clock.format_clock,
+        window=format_window,
         date=partial(format_date, lang=lang),
-        care=partial(care_level_label, lang=lang),
+        stamp=partial(plan_stamp, lang=lang),
+        care=partial(messages.care_word, lang=lang),
         diet=partial(diet_label, lang=lang),
-        mode=partial(mode_label, lang=lang),
+        mode=partial(messages.mode_word, lang=lang),
         distance=partial(format_distance, lang=lang),
         duration=partial(format_duration, lang=lang),
         meals=partial(format_meals, lang=lang),

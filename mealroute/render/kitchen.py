@@ -16,12 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Plan, Route, StationPlan, Stop, Trip
+from ..messages import KNOWN_DIETS, check_lang, diet_word
+from ..model import Plan, Route, StationPlan, Stop, Trip, is_halal
 from . import paths
-from .i18n import KNOWN_DIETS, check_lang, diet_word_label, diet_words, html_environment, label
+from .i18n import diet_words, html_environment, label
 from .pages import link, write_page
 
 HALAL = "halal"
+__all__ = ["counts_text", "diet_key", "is_halal", "loads", "render_kitchen_list", "tally"]
 DietKey = tuple[str, ...]
 
 
@@ -29,7 +31,7 @@ def diet_key(diet: Iterable[str]) -> DietKey:
     """The kind of meal a diet asks for, as a sorted tuple of words.
 
     ``halal`` comes first, then known words in the order of
-    :data:`~mealroute.render.i18n.KNOWN_DIETS`, then unknown words; ``regular`` is
+    :data:`~mealroute.messages.KNOWN_DIETS`, then unknown words; ``regular`` is
     dropped when combined with anything else. ``"soft;halal"`` is
     ``("halal", "soft")``, ``"low-salt;soft"`` is ``("soft", "low-salt")`` and ``""``
     is ``("regular",)``.
@@ -49,15 +51,10 @@ def _key_rank(key: DietKey) -> tuple[object, ...]:
     return (len(key) > 1, [_word_rank(word) for word in key])
 
 
-def is_halal(diet: Iterable[str]) -> bool:
-    """Whether a meal of ``diet`` must be halal (also when combined, ``"halal;soft"``)."""
-    return HALAL in diet_words(diet)
-
-
 def diet_key_label(key: DietKey, lang: str) -> str:
     """A kind of meal in words: zh ``"清真+软食"``, en ``"halal + soft"``."""
     joiner = "+" if check_lang(lang) == "zh" else " + "
-    return joiner.join(diet_word_label(word, lang) for word in key)
+    return joiner.join(diet_word(word, lang) for word in key)
 
 
 @dataclass(frozen=True)
@@ -133,6 +130,7 @@ def render_kitchen_list(plan: Plan, station: StationPlan, *, lang: str) -> str:
         station=station,
         station_tally=tally(stops),
         loads=loads(station),
+        idle=[route for route in station.routes if route.idle],
         key_label=lambda key: diet_key_label(key, lang),
         counts_text=lambda counts: counts_text(counts, lang),
         index_href=link(paths.kitchen_list(station.station_id), paths.INDEX_HTML),

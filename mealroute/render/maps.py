@@ -1,440 +1,399 @@
-"""The maps of the day pack: a station's overview map and each worker's phone map.
+"""The maps of the day pack: a station's overview map and each worker's phone page.
 
-Both are Folium maps made offline by :mod:`.mapkit`: Leaflet from
-``assets/leaflet/``, numbered CSS markers, and every spreadsheet text escaped in
-HTML and in JavaScript. Opened from disk with no network they show every marker,
-line, label and list; only the background tiles need a connection. With
-``tiles="amap"`` every point is converted to GCJ-02 first, since AMap draws its
-tiles in that datum; navigation links always carry the datum their app expects.
+Each is one HTML file that works alone, copied anywhere or forwarded in a chat app:
+Leaflet, the clustering plugin and mealroute's map script are inlined (see
+:mod:`.assets`), the page's markers, lines and popups are one JSON object the
+script draws, and the text a person reads (header, stop list, legend, the list of
+workers) is HTML from autoescaped Jinja templates (``_templates/``). With no
+network every marker, line, label and list shows; only the background tiles need
+a connection. With ``tiles="amap"`` every point is converted to GCJ-02 first, since
+AMap draws its tiles in that datum; navigation links always carry the datum their
+app expects.
 
-Each page keeps its markers in ``window.mealroute`` (``map``, ``stops`` in visiting
-order, ``unserved``, ``station``) for its own code and for the browser tests.
+Stops of one door or one building share a marker (:mod:`.places`) that lists them
+in visiting order; the worker's lines run to that marker.
+
+An idle worker (no delivery today) gets a page that says so and whom to ask; it
+has no map, so it weighs a few kilobytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import folium
-
-from ..model import Plan, Route, StationPlan, Stop, Trip, Unserved
+from .. import clock, messages
+from ..model import Plan, Route, StationPlan, Stop, Unserved
 from . import i18n
+from .assets import inline_assets
 from .mapkit import (
+    CLUSTER_STYLE,
     UNSERVED_STYLE,
-    Bind,
     OfflineMap,
-    Page,
     Projector,
-    Raw,
     WorkerStyle,
-    add_trip_line,
-    declutter,
-    esc,
-    legend_control,
-    line_swatch,
-    marker_swatch,
-    number_icon,
-    station_icon,
-    station_swatch,
+    js_literal,
+    map_script,
+    tiles_of,
     trip_dash,
 )
-from .navigation import navigation_links, tel_link
-from .paths import INDEX_HTML, inside, overview_map, relative_link, worker_map
+from .navigation import NavLink, navigation_links
+from .pages import link, write_page
+from .paths import INDEX_HTML, overview_map, worker_map
+from .phones import phones
+from .places import Located, group_places
 
-# Words only the maps use; shared words come from i18n.
-_LABELS = {
-    "zh": {
-        "station_short": "站",
-        "stops_count": "{n}户",
-        "trips_count": "{n}趟",
-        "reload_between": "{time} 回到站点装餐，{next} 再出发",
-        "day_end": "{time} 回到站点，今天的送餐结束",
-        "show_on_map": "在地图上查看第{n}户",
-        "details": "详情",
-        "no_location": "{n} 位未安排的服务对象没有坐标，不在地图上",
-        "trip_times": "第{n}趟 {depart}–{back}",
-        "stop_of_worker": "{worker} · 第{trip}趟 · 第{n}户",
-        "worker_maps": "送餐员地图",
-    },
-    "en": {
-        "station_short": "S",
-        "stops_count": "{n} stops",
-        "stops_count_one": "1 stop",
-        "trips_count": "{n} trips",
-        "trips_count_one": "1 trip",
-        "reload_between": "Back at the station {time} to reload; depart again {next}",
-        "day_end": "Back at the station {time}; done for the day",
-        "show_on_map": "Show stop {n} on the map",
-        "details": "Details",
-        "no_location": "{n} unserved clients have no location and are not on the map",
-        "trip_times": "Trip {n} {depart}–{back}",
-        "stop_of_worker": "{worker} · trip {trip} · stop {n}",
-        "worker_maps": "Worker maps",
-    },
-}
+Json = dict[str, Any]
+
+# Care levels the worker page marks with a badge: they ask something of the worker
+# (go in, help the client eat). An independent client gets no badge.
+BADGE_LEVELS = frozenset({"disabled", "semi-disabled"})
+FIT_MAX_ZOOM = 17
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    """A label: map-specific ones from ``_LABELS``, shared ones from :mod:`.i18n`.
-
-    A count ``n`` of 1 picks the ``<key>_one`` form where a language has one.
-    """
-    labels = _LABELS[i18n.check_lang(lang)]
-    if values.get("n") == 1 and f"{key}_one" in labels:
-        key = f"{key}_one"
-    mine = labels.get(key)
-    if mine is None:
-        return i18n.label(key, lang, **values)
-    return mine.format(**values) if values else mine
-
-
-def _time(seconds: int, lang: str) -> str:
-    return i18n.format_time(seconds, lang)
-
-
-def _station_point(station: StationPlan) -> tuple[float, float] | None:
-    if station.lat is None or station.lon is None:
-        return None
-    return station.lat, station.lon
-
-
-def _worker_label(route: Route) -> str:
+def worker_label(route: Route) -> str:
+    """``"W1 王芳"``, or the ID alone when the worker has no name."""
     return f"{route.worker_id} {route.name}" if route.name else route.worker_id
 
 
-# ----------------------------------------------------------------- popups
+def station_label(station: StationPlan) -> str:
+    return station.name or station.station_id
 
 
-def _row(name: str, value: str) -> str:
-    """A popup line; ``value`` is already escaped."""
-    return f'<div class="mr-row"><span class="mr-key">{esc(name)}</span> {value}</div>'
+def stay_minutes(stop: Stop) -> int:
+    """Minutes the worker spends at the door (service time), rounded."""
+    return round((stop.depart - stop.start) / 60)
 
 
-def _stop_popup(stop: Stop, number: int, heading: str, lang: str, link: str | None) -> str:
+@dataclass(frozen=True)
+class NumberedStop:
+    """A stop with its number in the worker's day and its trip (both from 1)."""
+
+    number: int
+    trip: int
+    stop: Stop
+
+
+def numbered(route: Route) -> list[NumberedStop]:
+    """A worker's stops numbered 1, 2, 3 … through the day, across trips."""
+    result: list[NumberedStop] = []
+    for k, trip in enumerate(route.trips, start=1):
+        for stop in trip.stops:
+            result.append(NumberedStop(len(result) + 1, k, stop))
+    return result
+
+
+# ----------------------------------------------------------------- popups as data
+
+
+def _phone_pairs(cell: str) -> list[list[str]]:
+    return [[phone.text, phone.href] for phone in phones(cell)]
+
+
+def _stop_block(item: NumberedStop, head: str, lang: str, detail_link: bool) -> Json:
+    stop = item.stop
+    t = i18n.label
     meals = f"{i18n.format_meals(stop.meals, lang)} · {i18n.diet_label(stop.diet, lang)}"
-    parts = [
-        f'<div class="mr-pop"><div class="mr-pop-head">{esc(heading)}</div>',
-        f'<div class="mr-pop-name">{number}. {esc(stop.name)}</div>',
-        _row(i18n.label("planned_arrival", lang), esc(_time(stop.arrive, lang))),
-        _row(i18n.label("window", lang), esc(i18n.format_window(stop.window, lang))),
+    rows = [
+        [t("planned_arrival", lang), clock.format_clock(stop.arrive)],
+        [t("window", lang), i18n.format_window(stop.window)],
     ]
+    if stay_minutes(stop):
+        rows[0][1] += " · " + t("stay_minutes", lang, n=stay_minutes(stop))
     if stop.address:
-        parts.append(_row(i18n.label("address", lang), esc(stop.address)))
-    parts.append(_row(i18n.label("meals", lang), esc(meals)))
-    care = i18n.care_level_label(stop.care_level, lang)
-    parts.append(_row(i18n.label("care_level", lang), esc(care)))
+        rows.append([t("address", lang), stop.address])
+    rows.append([t("meals", lang), meals])
+    rows.append([t("care_level", lang), messages.care_word(stop.care_level, lang)])
     if stop.notes:
-        parts.append(_row(i18n.label("notes", lang), esc(stop.notes)))
-    if stop.phone:
-        tel = tel_link(stop.phone)
-        phone = f'<a href="{esc(tel)}">{esc(stop.phone)}</a>' if tel else esc(stop.phone)
-        parts.append(_row(i18n.label("phone", lang), phone))
-    if link:
-        parts.append(f'<a class="mr-pop-link" href="{esc(link)}">{esc(_t("details", lang))} ↓</a>')
-    parts.append("</div>")
-    return "".join(parts)
+        rows.append([t("notes", lang), stop.notes])
+    block: Json = {
+        "head": head,
+        "title": f"{item.number}. {stop.name}",
+        "rows": rows,
+        "tel": _phone_pairs(stop.phone),
+        "telLabel": t("phone", lang),
+    }
+    if detail_link:
+        block["link"] = [t("details", lang), f"#stop-{item.number}"]
+    return block
 
 
-def _unserved_popup(item: Unserved, lang: str) -> str:
-    care = i18n.care_level_label(item.care_level, lang)
-    parts = [
-        f'<div class="mr-pop"><div class="mr-pop-head">{esc(i18n.label("unserved", lang))}</div>',
-        f'<div class="mr-pop-name">{esc(item.name)}</div>',
-        _row(i18n.label("reason", lang), f"<strong>{esc(item.reason.text(lang))}</strong>"),
-        _row(i18n.label("care_level", lang), esc(care)),
+def _unserved_block(item: Unserved, lang: str) -> Json:
+    t = i18n.label
+    rows = [
+        [t("reason", lang), item.reason.text(lang), 1],
+        [t("care_level", lang), messages.care_word(item.care_level, lang)],
     ]
     if item.address:
-        parts.append(_row(i18n.label("address", lang), esc(item.address)))
-    if item.phone:
-        parts.append(_row(i18n.label("phone", lang), esc(item.phone)))
-    parts.append("</div>")
-    return "".join(parts)
+        rows.append([t("address", lang), item.address])
+    return {
+        "head": t("unserved", lang),
+        "title": item.name,
+        "rows": rows,
+        "tel": _phone_pairs(item.phone),
+        "telLabel": t("phone", lang),
+    }
 
 
 def _trip_times(route: Route, lang: str) -> list[str]:
     return [
-        _t(
+        i18n.label(
             "trip_times",
             lang,
-            n=k + 1,
-            depart=_time(trip.depart, lang),
-            back=_time(trip.return_, lang),
+            n=k,
+            depart=clock.format_clock(trip.depart),
+            back=clock.format_clock(trip.return_),
         )
-        for k, trip in enumerate(route.trips)
+        for k, trip in enumerate(route.trips, start=1)
     ]
 
 
-def _station_popup(station: StationPlan, routes: Iterable[Route], lang: str) -> str:
-    parts = [
-        f'<div class="mr-pop"><div class="mr-pop-head">{esc(i18n.label("station", lang))}</div>',
-        f'<div class="mr-pop-name">{esc(station.name or station.station_id)}</div>',
-    ]
+def _station_block(station: StationPlan, routes: Sequence[Route], lang: str) -> Json:
+    t = i18n.label
+    rows = []
     if station.address:
-        parts.append(_row(i18n.label("address", lang), esc(station.address)))
+        rows.append([t("address", lang), station.address])
     if station.meals_ready is not None:
-        parts.append(_row(i18n.label("meals_ready", lang), esc(_time(station.meals_ready, lang))))
+        rows.append([t("meals_ready", lang), clock.format_clock(station.meals_ready)])
     for route in routes:
-        parts.append(_row(_worker_label(route), esc(", ".join(_trip_times(route, lang)))))
-    parts.append("</div>")
-    return "".join(parts)
+        times = _trip_times(route, lang)
+        rows.append([worker_label(route), ", ".join(times) or t("idle_short", lang)])
+    return {
+        "head": t("station", lang),
+        "title": station_label(station),
+        "rows": rows,
+        "tel": _phone_pairs(station.phone),
+        "telLabel": t("phone", lang),
+    }
 
 
-def _add_station(
-    fmap: OfflineMap,
-    station: StationPlan,
-    routes: Iterable[Route],
-    project: Projector,
-    *,
-    lang: str,
-    size: int,
-) -> tuple[float, float] | None:
-    where = _station_point(station)
-    if where is None:
-        return None
-    point = project(*where)
-    marker = folium.Marker(point, icon=station_icon(_t("station_short", lang), size))
-    marker.options["zIndexOffset"] = 1000
-    popup = _station_popup(station, routes, lang)
-    marker.add_child(Bind("station", popup, esc(station.name or station.station_id)))
-    marker.add_to(fmap)
-    return point
+# ----------------------------------------------------------------- the page's data
 
 
-def _legend_height(legend_html: str) -> int:
-    """About how many pixels the legend takes from the bottom of the map."""
-    return 36 + 26 * legend_html.count('class="mr-leg-')
-
-
-# ----------------------------------------------------------------- station overview
-
-
-def _overview_legend(station: StationPlan, lang: str, without_location: int) -> str:
-    rows = [
-        f'<div class="mr-leg-title">{esc(i18n.label("legend", lang))}</div>',
-        f'<div class="mr-leg-row">{station_swatch(_t("station_short", lang))}'
-        f" {esc(i18n.label('station_marker', lang))}</div>",
-    ]
-    most_trips = max((len(route.trips) for route in station.routes), default=0)
-    for k in range(min(most_trips, 4)):
-        trip = esc(i18n.label("trip_n", lang, n=k + 1))
-        rows.append(f'<div class="mr-leg-row">{line_swatch("#333333", trip_dash(k))} {trip}</div>')
-    if station.unserved:
-        rows.append(
-            f'<div class="mr-leg-row">{marker_swatch(UNSERVED_STYLE)}'
-            f" {esc(i18n.label('unserved_marker', lang))} ({len(station.unserved)})</div>"
-        )
-    if without_location:
-        note = _t("no_location", lang, n=without_location)
-        rows.append(f'<div class="mr-leg-note">{esc(note)}</div>')
-    if station.routes:
-        here = overview_map(station.station_id)
-        links = " · ".join(
-            f'<a href="{esc(relative_link(here, worker_map(station.station_id, r.worker_id)))}">'
-            f"{esc(r.worker_id)}</a>"
-            for r in station.routes
-        )
-        rows.append(f'<div class="mr-leg-links">{esc(_t("worker_maps", lang))}: {links}</div>')
-    return "".join(rows)
-
-
-def _add_worker_layer(
-    fmap: OfflineMap,
+def _worker_data(
     route: Route,
-    style: WorkerStyle,
-    station_point: tuple[float, float] | None,
+    index: int,
+    offset: int,
+    station_point: list[float] | None,
     project: Projector,
     lang: str,
-) -> None:
-    stops = sum(len(trip.stops) for trip in route.trips)
-    name = (
-        f"{marker_swatch(style)}{line_swatch(style.color, None)} {esc(_worker_label(route))}"
-        f" · {esc(_t('stops_count', lang, n=stops))}"
-        f" · {esc(_t('trips_count', lang, n=len(route.trips)))}"
-    )
-    group = folium.FeatureGroup(name=name, show=True)
-    group.add_to(fmap)
+    *,
+    overview: bool,
+) -> tuple[list[Json], list[Json]]:
+    """The places (markers) and lines of one worker."""
+    items = numbered(route)
+    located = [Located(i.number, i.stop.lat, i.stop.lon, i.stop.address) for i in items]
+    by_number = {item.number: item for item in items}
+    places: list[Json] = []
+    point_of: dict[int, list[float]] = {}
+    for place in group_places(located):
+        point = project(place.lat, place.lon)
+        for number in place.numbers:
+            point_of[number] = point
+        blocks = []
+        for number in place.numbers:
+            item = by_number[number]
+            if overview:
+                head = i18n.label(
+                    "stop_of_worker", lang, worker=worker_label(route), trip=item.trip
+                )
+            else:
+                head = i18n.label("trip_n", lang, n=item.trip)
+            blocks.append(_stop_block(item, head, lang, detail_link=not overview))
+        names = " · ".join(f"{n}. {by_number[n].stop.name}" for n in place.numbers)
+        places.append(
+            {
+                "lat": point[0],
+                "lon": point[1],
+                "w": index,
+                "n": list(place.numbers),
+                "offset": offset,
+                "tip": names,
+                "pop": blocks,
+            }
+        )
+    lines: list[Json] = []
     number = 0
     for k, trip in enumerate(route.trips):
-        line = [station_point] if station_point else []
-        for stop in trip.stops:
+        points = [station_point] if station_point else []
+        for _ in trip.stops:
             number += 1
-            point = project(stop.lat, stop.lon)
-            line.append(point)
-            heading = _t("stop_of_worker", lang, worker=_worker_label(route), trip=k + 1, n=number)
-            marker = folium.Marker(point, icon=number_icon(number, style, 28))
-            popup = _stop_popup(stop, number, heading, lang, None)
-            marker.add_child(Bind("stops", popup, f"{number}. {esc(stop.name)}"))
-            marker.add_to(group)
+            here = point_of[number]
+            if not points or points[-1] != here:
+                points.append(here)
         if station_point:
-            line.append(station_point)
-        add_trip_line(group, line, style, trip_dash(k), 4)
+            points.append(station_point)
+        if len(points) >= 2:
+            lines.append(
+                {"w": index, "dash": trip_dash(k), "weight": 4 if overview else 5, "pts": points}
+            )
+    return places, lines
 
 
-def write_station_map(
-    plan: Plan, station: StationPlan, out_dir: Path, *, lang: str, tiles: str
-) -> Path:
-    """Write a station's overview map: every worker's trips, one layer per worker.
-
-    Parameters
-    ----------
-    plan
-        The day's plan (for its date).
-    station
-        The station to draw.
-    out_dir
-        The day's output folder; the map goes to :func:`.paths.overview_map` and
-        links Leaflet from ``assets/leaflet/`` (see :func:`.assets.install_assets`).
-    lang
-        ``"zh"`` or ``"en"``.
-    tiles
-        ``"osm"`` or ``"amap"`` (points are then drawn in GCJ-02).
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    i18n.check_lang(lang)
-    relative = overview_map(station.station_id)
-    title = f"{station.name or station.station_id} · {i18n.label('overview_map', lang)}"
-    page = Page(title=title, lang=lang, body_class="mr-overview")
-    fmap = OfflineMap(relative, center=_station_point(station), zoom=14, tiles=tiles)
-    page.add_child(fmap)
-    project = Projector(fmap.tiles.datum)
-
-    facts = [
-        i18n.format_date(plan.date, lang),
-        f"{i18n.label('served', lang)} {station.served}/{station.clients}",
-        f"{i18n.label('unserved', lang)} {len(station.unserved)}",
-        f"{i18n.label('workers_used', lang)} {len(station.busy_routes)}",
-    ]
-    error = f'<div class="mr-error">{esc(station.error.text(lang))}</div>' if station.error else ""
-    back = (
-        f'<a class="mr-back" href="{esc(relative_link(relative, INDEX_HTML))}">'
-        f"← {esc(i18n.label('back_to_index', lang))}</a>"
+def _page_data(
+    station: StationPlan,
+    routes: Sequence[tuple[int, Route]],
+    project: Projector,
+    lang: str,
+    *,
+    overview: bool,
+) -> tuple[Json, int]:
+    """The JSON a map page draws, and how many unserved clients have no location."""
+    station_point = (
+        project(station.lat, station.lon)
+        if station.lat is not None and station.lon is not None
+        else None
     )
-    bar = (
-        f'<header class="mr-bar">{back}<h1>{esc(title)}</h1>'
-        f'<div class="mr-facts">{" · ".join(esc(f) for f in facts)}</div>{error}</header>'
-    )
-    page.html.add_child(folium.Element(bar), name="mr_bar")
-
-    station_point = _add_station(fmap, station, station.routes, project, lang=lang, size=30)
-    for index, route in enumerate(station.routes):
-        _add_worker_layer(fmap, route, WorkerStyle.of(index), station_point, project, lang)
-
-    without_location = 0
-    if station.unserved:
-        name = (
-            f"{marker_swatch(UNSERVED_STYLE)} {esc(i18n.label('unserved', lang))}"
-            f" ({len(station.unserved)})"
+    places: list[Json] = []
+    lines: list[Json] = []
+    offset = 0
+    for index, route in routes:
+        more_places, more_lines = _worker_data(
+            route, index, offset, station_point, project, lang, overview=overview
         )
-        group = folium.FeatureGroup(name=name).add_to(fmap)
+        places += more_places
+        lines += more_lines
+        offset += len(route.stops)
+    unserved: list[Json] = []
+    without_location = 0
+    if overview:
         for item in station.unserved:
             if item.lat is None or item.lon is None:
                 without_location += 1
                 continue
-            icon = number_icon("!", UNSERVED_STYLE, 26, " mr-unserved")
-            marker = folium.Marker(project(item.lat, item.lon), icon=icon)
-            marker.add_child(Bind("unserved", _unserved_popup(item, lang), esc(item.name)))
-            marker.add_to(group)
+            point = project(item.lat, item.lon)
+            unserved.append(
+                {"lat": point[0], "lon": point[1], "pop": [_unserved_block(item, lang)]}
+            )
+    workers = [WorkerStyle.of(i).to_json() for i in range(len(station.routes))]
+    data: Json = {
+        "big": not overview,
+        "fitMaxZoom": FIT_MAX_ZOOM,
+        "workers": workers,
+        "places": places,
+        "lines": lines,
+        "unserved": unserved,
+        "unservedStyle": UNSERVED_STYLE.to_json(),
+        "clusterStyle": CLUSTER_STYLE.to_json(),
+        "clusterCount": i18n.label("cluster_count", lang, n="{n}"),
+        "station": None,
+    }
+    if station_point:
+        data["station"] = {
+            "lat": station_point[0],
+            "lon": station_point[1],
+            "label": i18n.label("station_short", lang),
+            "pop": [_station_block(station, [route for _, route in routes], lang)],
+        }
+    return data, without_location
 
-    control = folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    legend = _overview_legend(station, lang, without_location)
-    fmap.add_child(legend_control(fmap, legend))
-    # On a narrow screen the layer list starts folded; its button opens it.
-    fmap.add_child(
-        Raw(
-            script=f"(function (ctl, map) {{ if (window.innerWidth < 700) {{ ctl.collapse();"
-            f" map.on('click', function () {{ ctl.collapse(); }}); }} }})"
-            f"({control.get_name()}, {fmap.get_name()});"
+
+def _map_parts(station: StationPlan, tiles: str, zoom: int) -> dict[str, Any]:
+    """What a map page needs from Folium and the inlined files."""
+    source = tiles_of(tiles)
+    center = (
+        Projector(source.datum)(station.lat, station.lon)
+        if station.lat is not None and station.lon is not None
+        else None
+    )
+    fmap = OfflineMap(center=center, zoom=zoom, tiles=source)
+    return {"assets": inline_assets(), "map_name": fmap.get_name(), "map_script": map_script(fmap)}
+
+
+# ----------------------------------------------------------------- the pages
+
+
+@dataclass(frozen=True)
+class StopItem:
+    """A stop as the worker's list shows it."""
+
+    number: int
+    stop: Stop
+    stay: int
+    badge: bool
+    navigation: tuple[NavLink, ...]
+
+
+@dataclass(frozen=True)
+class TripItem:
+    """A trip as the worker's list shows it: header, stops, and what comes after it."""
+
+    number: int
+    depart: int
+    meals: int
+    back: int
+    next_depart: int | None
+    stops: tuple[StopItem, ...]
+
+
+def _trip_items(route: Route, lang: str) -> list[TripItem]:
+    items = numbered(route)
+    trips = []
+    for k, trip in enumerate(route.trips, start=1):
+        stops = tuple(
+            StopItem(
+                number=item.number,
+                stop=item.stop,
+                stay=stay_minutes(item.stop),
+                badge=str(item.stop.care_level) in BADGE_LEVELS,
+                # The app shows this label; it is the address, never the client's name.
+                navigation=navigation_links(
+                    item.stop.lat,
+                    item.stop.lon,
+                    item.stop.address or f"{i18n.label('stop_no', lang)} {item.number}",
+                    route.mode,
+                ),
+            )
+            for item in items
+            if item.trip == k
         )
-    )
-    fmap.add_child(declutter(28))
-    project.fit(fmap, bottom=_legend_height(legend))
-    return page.write(inside(out_dir, relative))
-
-
-# ----------------------------------------------------------------- worker phone map
-
-
-def _stop_actions(stop: Stop, number: int, route: Route, lang: str) -> str:
-    call = ""
-    tel = tel_link(stop.phone) if stop.phone else None
-    if tel:
-        call = (
-            f'<a class="mr-btn mr-call" href="{esc(tel)}">{esc(i18n.label("call", lang))}'
-            f' <span class="mr-phone">{esc(stop.phone)}</span></a>'
+        following = route.trips[k] if k < len(route.trips) else None
+        trips.append(
+            TripItem(
+                number=k,
+                depart=trip.depart,
+                meals=trip.meals,
+                back=trip.return_,
+                next_depart=following.depart if following else None,
+                stops=stops,
+            )
         )
-    # The app shows this label; it is the address, never the client's name.
-    place = stop.address or f"{i18n.label('stop_no', lang)} {number}"
-    names = {"amap": "amap", "baidu": "baidu", "web": "web_map"}
-    buttons = []
-    for link in navigation_links(stop.lat, stop.lon, place, route.mode):
-        attrs = f'href="{esc(link.url)}" data-datum="{esc(link.datum.value)}"'
-        if link.ios_url:
-            attrs += f' data-ios="{esc(link.ios_url)}"'
-        if link.android_url:
-            attrs += f' data-android="{esc(link.android_url)}"'
-        text = esc(i18n.label(names[link.app], lang))
-        buttons.append(f'<a class="mr-btn mr-nav mr-nav-{link.app}" {attrs}>{text}</a>')
-    return f'{call}<div class="mr-navs">{"".join(buttons)}</div>'
+    return trips
 
 
-def _stop_item(stop: Stop, number: int, route: Route, style: WorkerStyle, lang: str) -> str:
-    care = i18n.care_level_label(stop.care_level, lang)
-    meals = f"{i18n.format_meals(stop.meals, lang)} · {i18n.diet_label(stop.diet, lang)}"
-    address = f'<div class="mr-addr">{esc(stop.address)}</div>' if stop.address else ""
-    notes = f'<div class="mr-notes">{esc(stop.notes)}</div>' if stop.notes else ""
-    button = (
-        f'<button type="button" class="mr-num mr-{style.shape} mr-list-num"'
-        f' data-stop="{number - 1}" style="background:{style.color};color:{style.text_color}"'
-        f' aria-label="{esc(_t("show_on_map", lang, n=number))}"><span>{number}</span></button>'
-    )
-    when = (
-        f'<div class="mr-when"><strong>{esc(_time(stop.arrive, lang))}</strong>'
-        f' <span class="mr-window">{esc(i18n.label("window", lang))}'
-        f" {esc(i18n.format_window(stop.window, lang))}</span></div>"
-    )
-    return (
-        f'<li class="mr-stop" id="stop-{number}">{button}<div class="mr-body">{when}'
-        f'<div class="mr-name">{esc(stop.name)}</div>{address}{notes}'
-        f'<div class="mr-meals">{esc(meals)}'
-        f' <span class="mr-care mr-care-{esc(stop.care_level)}">{esc(care)}</span></div>'
-        f"{_stop_actions(stop, number, route, lang)}</div></li>"
-    )
+def _route_index(station: StationPlan, route: Route) -> int:
+    return next((i for i, r in enumerate(station.routes) if r.worker_id == route.worker_id), 0)
 
 
-def _trip_header(trip: Trip, k: int, lang: str) -> str:
-    text = i18n.label(
-        "trip_header",
-        lang,
-        n=k + 1,
-        time=_time(trip.depart, lang),
-        meals=i18n.format_meals(trip.meals, lang),
-    )
-    return f'<h2 class="mr-trip" id="trip-{k + 1}">{esc(text)}</h2>'
-
-
-def _after_trip(trips: Sequence[Trip], k: int, lang: str) -> str:
-    back = _time(trips[k].return_, lang)
-    if k + 1 < len(trips):
-        text = _t("reload_between", lang, time=back, next=_time(trips[k + 1].depart, lang))
-    else:
-        text = _t("day_end", lang, time=back)
-    return f'<div class="mr-reload">↩ {esc(text)}</div>'
-
-
-def _phone_legend(route: Route, style: WorkerStyle, lang: str) -> str:
-    rows = [
-        f'<div class="mr-leg-row">{station_swatch(_t("station_short", lang))}'
-        f" {esc(i18n.label('station_marker', lang))}</div>"
-    ]
-    for k, times in enumerate(_trip_times(route, lang)):
-        swatch = line_swatch(style.color, trip_dash(k))
-        rows.append(f'<div class="mr-leg-row">{swatch} {esc(times)}</div>')
-    return "".join(rows)
+def render_worker_map(
+    plan: Plan, station: StationPlan, route: Route, *, lang: str, tiles: str
+) -> str:
+    """The HTML text of one worker's phone page (see :func:`write_worker_map`)."""
+    i18n.check_lang(lang)
+    tiles_of(tiles)
+    index = _route_index(station, route)
+    style = WorkerStyle.of(index)
+    context: dict[str, Any] = {
+        "assets": inline_assets(),
+        "plan": plan,
+        "station": station,
+        "route": route,
+        "style": style,
+        "worker_name": route.name or route.worker_id,
+        "station_name": station_label(station),
+        "trips": _trip_items(route, lang),
+        "trip_times": _trip_times(route, lang),
+        "dashes": [trip_dash(k) for k in range(len(route.trips))],
+    }
+    has_map = not route.idle and station.lat is not None and station.lon is not None
+    if has_map:
+        project = Projector(tiles_of(tiles).datum)
+        data, _ = _page_data(station, [(index, route)], project, lang, overview=False)
+        context |= _map_parts(station, tiles, 15) | {"data_json": js_literal(data)}
+    template = i18n.html_environment(lang).get_template("worker.html")
+    return template.render(has_map=has_map, **context)
 
 
 def write_worker_map(
@@ -446,19 +405,20 @@ def write_worker_map(
     lang: str,
     tiles: str,
 ) -> Path:
-    """Write the phone map of one worker: the map above, the stops in order below.
+    """Write the phone page of one worker: the map above, the stops in order below.
 
     Parameters
     ----------
     plan
-        The day's plan (for its date).
+        The day's plan (its date, id and time are on the page).
     station
         The worker's station (where every trip starts and ends).
     route
         The worker's day; one of ``station.routes`` (its colour follows its place).
+        An idle worker's page says there is no delivery today and whom to ask.
     out_dir
-        The day's output folder; the page goes to :func:`.paths.worker_map` and
-        links Leaflet from ``assets/leaflet/``.
+        The day's output folder; the page goes to :func:`.paths.worker_map`. It is
+        one file that needs no other.
     lang
         ``"zh"`` or ``"en"``.
     tiles
@@ -470,83 +430,81 @@ def write_worker_map(
     Path
         The file written.
     """
+    text = render_worker_map(plan, station, route, lang=lang, tiles=tiles)
+    return write_page(out_dir, worker_map(station.station_id, route.worker_id), text)
+
+
+@dataclass(frozen=True)
+class WorkerEntry:
+    """A worker as the station map's list shows them."""
+
+    index: int
+    route: Route
+    style: WorkerStyle
+    stops: int
+    href: str
+
+
+def render_station_map(plan: Plan, station: StationPlan, *, lang: str, tiles: str) -> str:
+    """The HTML text of a station's overview map (see :func:`write_station_map`)."""
     i18n.check_lang(lang)
-    relative = worker_map(station.station_id, route.worker_id)
-    index = next((i for i, r in enumerate(station.routes) if r.worker_id == route.worker_id), 0)
-    style = WorkerStyle.of(index)
-    worker_name = route.name or route.worker_id
-    date = i18n.format_date(plan.date, lang)
-    page = Page(title=f"{worker_name} · {date}", lang=lang, body_class="mr-worker")
-    fmap = OfflineMap(relative, center=_station_point(station), zoom=15, tiles=tiles)
-    page.add_child(fmap)
-    project = Projector(fmap.tiles.datum)
-
-    facts = [
-        station.name or station.station_id,
-        i18n.mode_label(route.mode, lang),
-        _t("stops_count", lang, n=sum(len(trip.stops) for trip in route.trips)),
-        i18n.format_meals(sum(trip.meals for trip in route.trips), lang),
-        _t("trips_count", lang, n=len(route.trips)),
+    tiles_of(tiles)
+    relative = overview_map(station.station_id)
+    project = Projector(tiles_of(tiles).datum)
+    routes = list(enumerate(station.routes))
+    data, without_location = _page_data(station, routes, project, lang, overview=True)
+    workers = [
+        WorkerEntry(
+            index=i,
+            route=route,
+            style=WorkerStyle.of(i),
+            stops=len(route.stops),
+            href=link(relative, worker_map(station.station_id, route.worker_id)),
+        )
+        for i, route in routes
     ]
-    header = (
-        f'<header class="mr-top"><div class="mr-who">{esc(worker_name)}'
-        f' <span class="mr-date">{esc(date)}</span></div>'
-        f'<div class="mr-facts">{" · ".join(esc(f) for f in facts)}</div></header>'
-    )
-    page.html.add_child(folium.Element(header), name="mr_top")
-
-    station_point = _add_station(fmap, station, [route], project, lang=lang, size=34)
-    items: list[str] = []
-    number = 0
-    for k, trip in enumerate(route.trips):
-        items.append(f'{_trip_header(trip, k, lang)}<ol class="mr-stops">')
-        line = [station_point] if station_point else []
-        for stop in trip.stops:
-            number += 1
-            point = project(stop.lat, stop.lon)
-            line.append(point)
-            marker = folium.Marker(point, icon=number_icon(number, style, 40, " mr-big"))
-            heading = i18n.label("trip_n", lang, n=k + 1)
-            popup = _stop_popup(stop, number, heading, lang, f"#stop-{number}")
-            marker.add_child(Bind("stops", popup)).add_to(fmap)
-            items.append(_stop_item(stop, number, route, style, lang))
-        items.append(f"</ol>{_after_trip(route.trips, k, lang)}")
-        if station_point:
-            line.append(station_point)
-        add_trip_line(fmap, line, style, trip_dash(k), 5)
-    if not route.trips:
-        items.append(f'<p class="mr-empty">{esc(i18n.label("no_stops", lang))}</p>')
-
-    title = esc(i18n.label("stop_list", lang))
-    listing = f'<main class="mr-list"><h2 class="mr-list-title">{title}</h2>{"".join(items)}</main>'
-    fmap.add_child(Raw(html_text=listing))
-    legend = _phone_legend(route, style, lang)
-    fmap.add_child(legend_control(fmap, legend))
-    fmap.add_child(Raw(script=_WORKER_SCRIPT))
-    fmap.add_child(declutter(40))
-    project.fit(fmap, bottom=_legend_height(legend))
-    return page.write(inside(out_dir, relative))
+    context: dict[str, Any] = {
+        "plan": plan,
+        "station": station,
+        "station_name": station_label(station),
+        "workers": workers,
+        "most_trips": min(4, max((len(r.trips) for r in station.routes), default=0)),
+        "dashes": [trip_dash(k) for k in range(4)],
+        "unserved_style": UNSERVED_STYLE,
+        "placed_unserved": len(station.unserved) - without_location,
+        "without_location": without_location,
+        "index_href": link(relative, INDEX_HTML),
+        "data_json": js_literal(data),
+    }
+    context |= _map_parts(station, tiles, 14)
+    template = i18n.html_environment(lang).get_template("station_map.html")
+    return template.render(has_map=True, **context)
 
 
-# Swap app links to the phone's platform (AMap: iosamap:// on iOS; Baidu: bdapp://
-# from Android browsers), and let a stop's number in the list show it on the map.
-_WORKER_SCRIPT = """
-(function () {
-  var ua = navigator.userAgent || '';
-  var ios = /iPhone|iPad|iPod/.test(ua), android = /Android/.test(ua);
-  document.querySelectorAll('a.mr-nav').forEach(function (a) {
-    if (ios && a.dataset.ios) { a.href = a.dataset.ios; }
-    if (android && a.dataset.android) { a.href = a.dataset.android; }
-  });
-  var reg = window.mealroute;
-  document.querySelectorAll('button[data-stop]').forEach(function (b) {
-    b.addEventListener('click', function () {
-      var m = reg.stops[Number(b.dataset.stop)];
-      if (!m) { return; }
-      reg.map.getContainer().scrollIntoView({behavior: 'smooth', block: 'start'});
-      reg.map.setView(m.getLatLng(), Math.max(reg.map.getZoom(), 16));
-      m.openPopup();
-    });
-  });
-})();
-"""
+def write_station_map(
+    plan: Plan, station: StationPlan, out_dir: Path, *, lang: str, tiles: str
+) -> Path:
+    """Write a station's overview map: every worker's trips and the unserved clients.
+
+    Parameters
+    ----------
+    plan
+        The day's plan (its date, id and time are on the page).
+    station
+        The station to draw. Every rostered worker is listed (an idle one as such),
+        with a switch to show or hide their markers and lines, and a link to their page.
+    out_dir
+        The day's output folder; the map goes to :func:`.paths.overview_map`. It is
+        one file that needs no other.
+    lang
+        ``"zh"`` or ``"en"``.
+    tiles
+        ``"osm"`` or ``"amap"`` (points are then drawn in GCJ-02).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    text = render_station_map(plan, station, lang=lang, tiles=tiles)
+    return write_page(out_dir, overview_map(station.station_id), text)

@@ -1,4 +1,4 @@
-"""One-tap links that open a navigation app at a stop, and ``tel:`` links.
+"""One-tap links that open a navigation app at a stop (``tel:`` links: :mod:`.phones`).
 
 Each app expects its own datum, and each link carries it:
 
@@ -38,7 +38,6 @@ _WEB_MODE = {Mode.WALK: "walk", Mode.BIKE: "ride", Mode.EBIKE: "ride", Mode.CAR:
 
 # Characters that separate fields inside these URL parameters.
 _FIELD_SEPARATORS = re.compile(r"[|,;\r\n\t]+")
-_PHONE_KEEP = re.compile(r"[^0-9+]")
 
 
 @dataclass(frozen=True)
@@ -150,19 +149,3 @@ def navigation_links(lat: float, lon: float, label: str, mode: Mode) -> tuple[Na
         baidu_app_link(lat, lon, label, mode),
         web_link(lat, lon, label, mode),
     )
-
-
-def tel_link(phone: str) -> str | None:
-    """A ``tel:`` URL for a phone number as typed in a spreadsheet, or None.
-
-    Everything but digits and a leading ``+`` is dropped (``"0531-8888 1234"`` is
-    ``tel:053188881234``), so the URL cannot carry anything else. Several numbers
-    in one cell (``"138… / 139…"``) give a link to the first.
-    """
-    first = re.split(r"[/、,，;；]| or |或", phone, maxsplit=1)[0]
-    digits = _PHONE_KEEP.sub("", first)
-    plus = digits.startswith("+")
-    digits = digits.replace("+", "")
-    if len(digits) < 3:
-        return None
-    return f"tel:{'+' if plus else ''}{digits}"

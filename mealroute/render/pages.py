@@ -1,8 +1,9 @@
-"""What the coordinator's pages share: links between output files, and writing a page.
+"""What the pages share: links between output files, and writing a page.
 
-``index.html``, the route sheets and the kitchen list are rendered from the
-templates in ``_templates/`` (see :func:`mealroute.render.i18n.html_environment`);
-each renderer returns the page's text and hands it to :func:`write_page`.
+Every page of the day pack (``index.html``, the maps, the route sheets and the
+kitchen list) is rendered from the autoescaped templates in ``_templates/`` (see
+:func:`mealroute.render.i18n.html_environment`); each renderer returns the page's
+text and hands it to :func:`write_page`.
 """
 
 from __future__ import annotations

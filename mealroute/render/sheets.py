@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Plan, Route, StationPlan, Stop, Trip
+from ..model import Plan, Route, StationPlan, Stop, Trip, is_halal
 from . import paths
-from .i18n import diet_words, html_environment
+from .i18n import html_environment
 from .pages import link, write_page
 
 
@@ -59,7 +59,7 @@ def sheet_for(route: Route) -> Sheet:
         stops = []
         for stop in trip.stops:
             number += 1
-            stops.append(SheetStop(number, stop, "halal" in diet_words(stop.diet)))
+            stops.append(SheetStop(number, stop, is_halal(stop.diet)))
         trips.append(SheetTrip(trip_number, trip, tuple(stops)))
     return Sheet(
         route=route,
@@ -76,7 +76,8 @@ def render_route_sheets(plan: Plan, station: StationPlan, *, lang: str) -> str:
     return template.render(
         plan=plan,
         station=station,
-        sheets=[sheet_for(route) for route in station.routes],
+        sheets=[sheet_for(route) for route in station.busy_routes],
+        idle=[route for route in station.routes if route.idle],
         index_href=link(own_path, paths.INDEX_HTML),
     )
 

@@ -28,18 +28,12 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import atomic
-from ..model import Plan, Route, StationPlan
+from ..clock import format_clock
+from ..messages import care_word, check_lang, mode_word
+from ..model import Plan, Route, StationPlan, is_halal
 from . import paths
 from .cells import spreadsheet_safe
-from .i18n import (
-    care_level_label,
-    check_lang,
-    diet_label,
-    diet_words,
-    format_date,
-    label,
-    mode_label,
-)
+from .i18n import diet_label, format_date, label
 
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -55,7 +49,7 @@ def excel_time(seconds: int | None) -> dt.time | str | None:
         return None
     minutes = int(seconds) // 60
     if minutes >= 24 * 60:
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        return format_clock(seconds)
     return dt.time(minutes // 60, minutes % 60)
 
 
@@ -176,11 +170,11 @@ def _summary_row(station: StationPlan, route: Route, sheet: str, lang: str) -> l
         station.name,
         route.worker_id,
         route.name,
-        mode_label(route.mode, lang),
+        mode_word(route.mode, lang),
         len(route.trips),
         len(stops),
         sum(stop.meals for stop in stops),
-        sum(stop.meals for stop in stops if "halal" in diet_words(stop.diet)),
+        sum(stop.meals for stop in stops if is_halal(stop.diet)),
         _km(route.distance_m),
         excel_time(min((trip.depart for trip in route.trips), default=None)),
         excel_time(max((trip.return_ for trip in route.trips), default=None)),
@@ -207,7 +201,7 @@ def _stop_rows(route: Route, lang: str) -> list[list[Cell]]:
                     stop.phone,
                     stop.meals,
                     diet_label(stop.diet, lang),
-                    care_level_label(stop.care_level, lang),
+                    care_word(stop.care_level, lang),
                     stop.notes,
                     None,
                     None,
@@ -253,7 +247,7 @@ def build_workbook(plan: Plan, *, lang: str) -> Workbook:
             station.name,
             u.client_id,
             u.name,
-            care_level_label(u.care_level, lang),
+            care_word(u.care_level, lang),
             u.address,
             u.phone,
             u.reason.text(lang),
