@@ -13,7 +13,7 @@ MB = 1024 * 1024
 # -- files
 MAX_TEXT_BYTES = 20 * MB  # one CSV/TSV/TXT table
 MAX_WORKBOOK_BYTES = 50 * MB  # one .xlsx file as stored (compressed)
-MAX_WORKBOOK_UNPACKED = 200 * MB  # everything in it, as its zip directory declares
+MAX_WORKBOOK_UNPACKED = 100 * MB  # everything in it, as its zip directory declares
 MAX_WORKBOOK_PARTS = 10_000  # files inside the .xlsx zip
 
 # -- one table (a sheet or a text file)

@@ -15,6 +15,7 @@ plain from a file's name, and a hidden sheet is never read without a word.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -164,7 +165,7 @@ def _text_source(path: Path, named: Table | None) -> _Source | None:
             if named is None:
                 return None
             limit = MAX_TEXT_BYTES // MB
-            problem = Message("file_too_big", {"size": round(size / MB), "limit": limit})
+            problem = Message("file_too_big", {"size": math.ceil(size / MB), "limit": limit})
             return _Source(label, label, named=named, problem=problem)
         data = path.read_bytes()
     except OSError as error:
@@ -545,8 +546,9 @@ _COUNT = re.compile(r"^\d+(\.\d+)?[人户名位份个]$")
 def _footer_word(text: str) -> str | None:
     """The word that makes a cell a total or a footer (合计, 制表人, 共60人), if any."""
     plain = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    if match := _FOOTER_START.match(plain):
-        return match[0]
+    if _FOOTER_START.match(plain):
+        # The label only ("制表人" of "制表人：李娜"): what follows may be a name.
+        return re.split(r"[:：\d(（]", plain, maxsplit=1)[0][:8] or plain[:8]
     if _FOOTER_COUNT.match(plain):
         return plain
     return None

@@ -20,11 +20,13 @@ Nothing here raises for the content of a file: a problem is a :class:`Message`.
 from __future__ import annotations
 
 import bisect
+import math
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from .limits import (
     MAX_CELLS,
@@ -82,7 +84,7 @@ def _zip_problem(path: Path) -> Message | None:
         if stored > MAX_WORKBOOK_BYTES:
             return Message(
                 "workbook_too_big",
-                {"size": round(stored / MB), "limit": MAX_WORKBOOK_BYTES // MB},
+                {"size": math.ceil(stored / MB), "limit": MAX_WORKBOOK_BYTES // MB},
             )
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
@@ -94,7 +96,7 @@ def _zip_problem(path: Path) -> Message | None:
             if unpacked > MAX_WORKBOOK_UNPACKED:
                 return Message(
                     "workbook_unpacks_too_big",
-                    {"size": round(unpacked / MB), "limit": MAX_WORKBOOK_UNPACKED // MB},
+                    {"size": math.ceil(unpacked / MB), "limit": MAX_WORKBOOK_UNPACKED // MB},
                 )
             for part in parts:
                 if part.filename.endswith((".xml", ".rels")):
@@ -147,86 +149,123 @@ def _detail(error: Exception) -> str:
     return text or type(error).__name__
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _MERGE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}mergeCell"
+MAX_CELL_PARTS = 10_000  # elements inside one cell (rich-text runs); Excel writes a few
+
+
+class _RefusedError(Exception):
+    """The sheet is beyond the limits; ``message`` says which."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.code)
+        self.message = message
+
+
 def _read_sheet(book: Any, sheet: Any) -> Sheet:
     """The cells of one sheet that hold a value, streamed from its XML."""
-    # openpyxl's streaming sheet parser (what its read-only mode uses, minus the
-    # padding of missing rows and columns): it yields each <row> with its cells.
+    cells: dict[int, dict[int, Any]] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with sheet._get_source() as source:  # the sheet's XML, unpacked as it is read
+                _stream_cells(book, sheet, source, cells, merged)
+        result = _fill_merged(cells, merged)
+    except _RefusedError as refused:
+        head = sorted(cells)[:HEAD_ROWS]
+        return Sheet(sheet.title, sheet.sheet_state, _dense(cells, head), refused=refused.message)
+    return Sheet(sheet.title, sheet.sheet_state, _dense(cells, sorted(cells)), result)
+
+
+def _stream_cells(
+    book: Any,
+    sheet: Any,
+    source: Any,
+    cells: dict[int, dict[int, Any]],
+    merged: list[tuple[int, int, int, int]],
+) -> None:
+    """Put each cell with a value into ``cells``; stop with :class:`_RefusedError` at a limit.
+
+    Each ``<c>`` element is turned into a value by openpyxl's own cell parser (shared
+    strings, dates, booleans, inline text) and dropped at once, so memory holds the
+    values only, however the XML is laid out (a million cells in one row included).
+    """
+    from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    cells: dict[int, dict[int, Any]] = {}
+    parser = WorkSheetParser(
+        None,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
     count = 0
-    refused: Message | None = None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with sheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=book.epoch,
-                date_formats=book._date_formats,
-                timedelta_formats=book._timedelta_formats,
-            )
-            for number, row in parser.parse():
-                for cell in row:
-                    value = cell["value"]
-                    if value is None or value == "":
-                        continue
-                    column = cell["column"]
-                    if number > MAX_ROWS or column > MAX_COLUMNS:
-                        refused = Message(
+    stack: list[Any] = []
+    parts = 0  # elements inside the current cell
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        if event == "start":
+            if element.tag == _ROW:
+                number = element.get("r")
+                parser.row_counter = int(float(number)) if number else parser.row_counter + 1
+                parser.col_counter = 0
+            elif (stack and stack[-1].tag == _CELL) or parts:
+                parts += 1
+                if parts > MAX_CELL_PARTS:
+                    raise _RefusedError(Message("sheet_too_many_cells", {"limit": MAX_CELLS}))
+            stack.append(element)
+            continue
+        stack.pop()
+        parent = stack[-1] if stack else None
+        if element.tag == _CELL:
+            parts = 0
+            cell = parser.parse_cell(element)
+            value = cell["value"]
+            if value is not None and value != "":
+                row, column = cell["row"], cell["column"]
+                if row > MAX_ROWS or column > MAX_COLUMNS:
+                    raise _RefusedError(
+                        Message(
                             "sheet_too_far",
                             {
-                                "cell": f"{column_letter(column - 1)}{number}",
+                                "cell": f"{column_letter(column - 1)}{row}",
                                 "rows": MAX_ROWS,
                                 "columns": MAX_COLUMNS,
                                 "last": column_letter(MAX_COLUMNS - 1),
                             },
                         )
-                        break
-                    count += 1
-                    if count > MAX_CELLS:
-                        refused = Message("sheet_too_many_cells", {"limit": MAX_CELLS})
-                        break
-                    cells.setdefault(number, {})[column] = value
-                if refused is not None:
-                    break
-            merged = [] if refused else _merged_ranges(parser)
-    if refused is not None:
-        head = sorted(cells)[:HEAD_ROWS]
-        return Sheet(sheet.title, sheet.sheet_state, _dense(cells, head), refused=refused)
-    copies = _fill_merged(cells, merged, count)
-    if isinstance(copies, Message):
-        head = sorted(cells)[:HEAD_ROWS]
-        return Sheet(sheet.title, sheet.sheet_state, _dense(cells, head), refused=copies)
-    return Sheet(sheet.title, sheet.sheet_state, _dense(cells, sorted(cells)), copies)
-
-
-def _merged_ranges(parser: Any) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a parsed sheet as (min_col, min_row, max_col, max_row)."""
-    from openpyxl.utils.cell import range_boundaries
-
-    found = []
-    for merge in getattr(parser.merged_cells, "mergeCell", None) or ():
-        try:
-            bounds = range_boundaries(merge.ref)
-        except (TypeError, ValueError):
-            continue
-        if None not in bounds:
-            found.append(bounds)
-    return found
+                    )
+                count += 1
+                if count > MAX_CELLS:
+                    raise _RefusedError(Message("sheet_too_many_cells", {"limit": MAX_CELLS}))
+                cells.setdefault(row, {})[column] = value
+        elif element.tag == _MERGE:
+            try:
+                bounds = range_boundaries(element.get("ref", ""))
+            except (TypeError, ValueError):
+                bounds = (None, None, None, None)
+            if None not in bounds:
+                merged.append(bounds)
+        if parent is not None and parent.tag != _CELL and not parts:
+            parent.remove(element)  # done with it: keep nothing but values
+    if len(merged) > MAX_CELLS:
+        raise _RefusedError(Message("sheet_too_many_cells", {"limit": MAX_CELLS}))
 
 
 def _fill_merged(
-    cells: dict[int, dict[int, Any]], merged: list[tuple[int, int, int, int]], count: int
-) -> frozenset[tuple[int, int]] | Message:
+    cells: dict[int, dict[int, Any]], merged: list[tuple[int, int, int, int]]
+) -> frozenset[tuple[int, int]]:
     """Copy each merged range's value into its other cells, in rows that hold a value.
 
     Excel keeps the value of a merged range in its top-left cell only; a station id
     merged down a block of clients belongs to every client of the block. A row that
     holds nothing but the merged range is left blank: it is not a record.
-    Returns the cells filled in, 0-based columns, or why the sheet is refused.
+    Returns the cells filled in (row, 0-based column); raises :class:`_RefusedError` when
+    they would be too many.
     """
+    count = sum(len(row) for row in cells.values())
     rows = sorted(cells)
     copies: set[tuple[int, int]] = set()
     for min_col, min_row, max_col, max_row in merged:
@@ -241,7 +280,7 @@ def _fill_merged(
                     continue
                 count += 1
                 if count > MAX_CELLS:
-                    return Message("sheet_too_many_cells", {"limit": MAX_CELLS})
+                    raise _RefusedError(Message("sheet_too_many_cells", {"limit": MAX_CELLS}))
                 cells[row][column] = value
                 copies.add((row, column - 1))
     return frozenset(copies)
