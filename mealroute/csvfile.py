@@ -95,9 +95,12 @@ def delimiter_of(text: str) -> str:
 
     def headers_known(delimiter: str) -> int:
         rows = csv.reader(lines[:HEADER_LINES], delimiter=delimiter)
-        return max(
-            (sum(header_key(cell) in _KNOWN_HEADERS for cell in row) for row in rows), default=0
-        )
+        try:
+            with _field_limit(len(text) + 1):
+                counts = [sum(header_key(cell) in _KNOWN_HEADERS for cell in row) for row in rows]
+        except csv.Error:
+            return 0
+        return max(counts, default=0)
 
     # max() keeps the first of equals, so the sniffed delimiter wins ties.
     return max([sniffed, *DELIMITERS.replace(sniffed, "")], key=headers_known)

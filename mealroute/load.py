@@ -104,6 +104,10 @@ class _Stations:
             return unicodedata.normalize("NFKC", row.text("station_id")).strip()
         if not row.raw.has("station_id"):
             return self.only or ""
+        if not row.text("station_id") and self.only is not None:
+            message = Message("station_empty_only", {"station": self.only})
+            row.warn("station_id", message, value="")
+            return self.only
         text = row.ident("station_id")
         if text and text not in self.usable and text not in self.unusable:
             text = self.by_name.get(row.text("station_id"), text)

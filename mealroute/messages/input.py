@@ -564,6 +564,10 @@ _ROW: dict[str, dict[str, str]] = {
         "en": "unknown station '{station}'; no station is usable",
         "zh": "没有站点“{station}”；也没有任何可用的站点",
     },
+    "station_empty_only": {
+        "en": "the station is empty; the row belongs to the only station, '{station}'",
+        "zh": "站点为空；这一行属于唯一的站点“{station}”",
+    },
     "station_column_missing_row": {
         "en": "there is no station column, and there are {stations} stations",
         "zh": "没有站点列，而站点有 {stations} 个",
