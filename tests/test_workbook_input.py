@@ -525,3 +525,37 @@ def test_anything_else_is_told_exactly_what_to_pass(
     code, output = validate(tmp_path / name)
     assert code == 1
     assert output[0] == f"error: {tmp_path / name}: " + expected.format(folder=tmp_path)
+
+
+# ------------------------------------------------------------------ which sheet is which
+
+
+def test_two_sheets_that_look_like_one_table_are_an_error_naming_both(tmp_path: Path) -> None:
+    book = new_book()
+    add_sheet(book, "站点", STATION_ROWS)
+    add_sheet(book, "社工", WORKER_ROWS)
+    add_sheet(book, "助餐对象", [CLIENT_HEADER, *clients(3)])
+    add_sheet(book, "花名册", [CLIENT_HEADER, *clients(4)])
+    book.save(tmp_path / "data.xlsx")
+    code, output = validate(tmp_path / "data.xlsx")
+    assert code == 1
+    assert output[0] == (
+        f"error: {tmp_path / 'data.xlsx'}: data.xlsx[助餐对象] and data.xlsx[花名册] both look "
+        "like the clients table by their columns; name the one to plan clients (or 客户), or "
+        "remove the other"
+    )
+    result = run("plan", tmp_path / "data.xlsx", "--date", TUESDAY, "--out", tmp_path / "o", *FAST)
+    assert result.exit_code == 1
+
+
+def test_a_huge_cell_in_a_workbook_is_an_error_of_its_row(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(small_book(tmp_path / "data.xlsx"))
+    book["客户"]["B3"] = "长" * 30_000
+    book.save(tmp_path / "data.xlsx")
+    code, output = validate(tmp_path / "data.xlsx")
+    assert code == 1
+    assert [line for line in output if not line.startswith("info: ")] == [
+        "error: data.xlsx[客户], row 3, column 'name': the cell has 30000 characters; a cell "
+        "may have at most 2000",
+        "1 station, 1 worker, 3 clients; 1 error, 0 warnings",
+    ]
