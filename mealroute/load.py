@@ -35,15 +35,8 @@ from .model import (
     diet_of,
 )
 from .rows import RowReader
-from .tables import (
-    OTHER_SPREADSHEETS,
-    TEXT_SUFFIXES,
-    WORKBOOK_SUFFIXES,
-    RawTable,
-    TablesRead,
-    tables_from_dir,
-    tables_from_workbook,
-)
+from .sources import OTHER_SPREADSHEETS, TEXT_SUFFIXES, WORKBOOK_SUFFIXES
+from .tables import RawTable, TablesRead, tables_from_dir, tables_from_workbook
 from .words import diets_in_text, key, keyed, parse_diet, parse_skills, phone_text
 
 KNOWN_STATIONS_SHOWN = 10

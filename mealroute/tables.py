@@ -1,45 +1,46 @@
-"""Finding the three input tables in a folder or a workbook, and their rows.
+"""Reading the three input tables: headers, columns and rows.
 
-Files → tables: this module finds where each table lives (CSV files, per-table
-workbooks, sheets of one workbook), by its name (``clients``, ``客户``, ...) or,
-when no file or sheet has such a name, by its columns (a sheet with 失能等级 and
-地址 is the clients). It reads the cells through :mod:`mealroute.csvfile` and
-:mod:`mealroute.xlsx`, finds the header row, maps its headers to the column names
-of :mod:`mealroute.columns`, skips totals and footers, and hands back raw cell
-values by row. :mod:`mealroute.load` turns them into the domain.
+Sources → tables: for each table :mod:`mealroute.sources` found, this module finds
+the header row (a title or two may sit above it), maps its headers to the column
+names of :mod:`mealroute.columns` (a 序号 column stands in for a missing id), skips
+totals and footers (合计, 制表人, a row of only numbers), flags what the file
+reading found wrong in a row (a stray quote, an over-long cell), and hands back
+raw cell values by row. :mod:`mealroute.rows` and :mod:`mealroute.load` turn them
+into the domain.
 
 Problems are returned as :class:`~mealroute.model.Issue` values, never raised.
-Which file or sheet fed which table is said as an ``info`` issue whenever it is not
-plain from a file's name, and a hidden sheet is never read without a word.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .columns import KEPT_FOR_PEOPLE, RECOGNITION_ORDER, TABLES, Column, Table
-from .csvfile import StrayQuote, decode, delimiter_of, read_rows
-from .limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES, MB
+from .columns import TABLES, Table
+from .limits import MAX_CELL_CHARS
 from .messages.input import and_list, column_word, quoted_list, table_word
 from .model import Issue, Message, Severity
-from .words import cell_text, header_key, key, number_of
-from .xlsx import Sheet, column_letter, read_workbook
-
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# Spreadsheet formats openpyxl cannot read; named so the user is told to re-save.
-OTHER_SPREADSHEETS = (".xls", ".et", ".ett", ".ods", ".numbers", ".xlsb")
-HEADER_SEARCH_ROWS = 10  # a title row or two may sit above the header
-LISTED = 10  # names shown in one message before "... (N in all)"
-
-Record = tuple[int, list[Any]]  # (row as the spreadsheet numbers it, cell values)
+from .sources import (
+    BY_KEY,
+    KEPT,
+    LISTED,
+    Grid,
+    TableSource,
+    choose,
+    find_header,
+    folder_sources,
+    is_blank,
+    issue,
+    without_copies,
+    workbook_sources,
+)
+from .words import cell_text, header_key, number_of
+from .xlsx import column_letter
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -93,373 +94,6 @@ class TablesRead:
     issues: tuple[Issue, ...]
 
 
-# ---------------------------------------------------------------------- sources
-
-
-@dataclass(frozen=True)
-class _Grid:
-    """The cells of one file or sheet, rows numbered as the spreadsheet numbers them."""
-
-    rows: tuple[Record, ...]
-    text: bool = False  # a delimited text file (cells past the header are suspicious)
-    copies: frozenset[tuple[int, int]] = frozenset()  # (row, column) filled from a merge
-    strays: Mapping[int, StrayQuote] = field(default_factory=dict)
-    multiline: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Source:
-    """A file or a sheet that may hold a table."""
-
-    label: str  # as issues name it: "clients.csv", "data.xlsx[客户]"
-    file: str
-    sheet: str | None = None
-    named: Table | None = None  # the table its file or sheet name says
-    grid: _Grid | None = None
-    problem: Message | None = None  # it cannot be read (None: it was read)
-    state: str = "visible"  # a sheet's: visible, hidden, veryHidden
-
-    @property
-    def hidden(self) -> bool:
-        return self.state != "visible"
-
-
-def _issue(
-    severity: Severity,
-    file: str,
-    message: Message,
-    *,
-    row: int | None = None,
-    column: str | None = None,
-    value: str | None = None,
-) -> Issue:
-    return Issue(severity, file, row, column, value, message)
-
-
-def _table_named(name: str) -> Table | None:
-    wanted = key(name)
-    for table in TABLES:
-        if wanted in {key(table.name), *(key(alias) for alias in table.aliases)}:
-            return table
-    return None
-
-
-def _columns_by_key(table: Table) -> dict[str, Column]:
-    found: dict[str, Column] = {}
-    for column in table.columns:
-        for name in (column.name, *column.aliases):
-            found.setdefault(header_key(name), column)
-    return found
-
-
-_BY_KEY = {table.name: _columns_by_key(table) for table in TABLES}
-_KEPT = frozenset(header_key(name) for name in KEPT_FOR_PEOPLE)
-
-
-def _text_source(path: Path, named: Table | None) -> _Source | None:
-    """A text file as a source; an unnamed file that is not a table is None."""
-    label = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            if named is None:
-                return None
-            limit = MAX_TEXT_BYTES // MB
-            problem = Message("file_too_big", {"size": math.ceil(size / MB), "limit": limit})
-            return _Source(label, label, named=named, problem=problem)
-        data = path.read_bytes()
-    except OSError as error:
-        if named is None:
-            return None
-        detail = error.strerror or str(error)
-        return _Source(
-            label, label, named=named, problem=Message("file_unreadable", {"detail": detail})
-        )
-    text = decode(data)
-    if isinstance(text, Message):
-        return _Source(label, label, named=named, problem=text) if named else None
-    read = read_rows(text, delimiter_of(text))
-    widest = max((len(values) for _, values in read.rows), default=0)
-    if len(read.rows) > MAX_ROWS or widest > MAX_COLUMNS:
-        if named is None:
-            return None
-        problem = Message("text_too_big", {"rows": MAX_ROWS, "columns": MAX_COLUMNS})
-        return _Source(label, label, named=named, problem=problem)
-    grid = _Grid(
-        rows=read.rows,
-        text=True,
-        strays={stray.row: stray for stray in read.strays},
-        multiline=read.multiline,
-    )
-    return _Source(label, label, named=named, grid=grid)
-
-
-def _sheet_source(path: Path, sheet: Sheet, named: Table | None, label: str) -> _Source:
-    grid = _Grid(rows=sheet.rows, copies=sheet.copies)
-    return _Source(
-        label, path.name, sheet.name, named, grid, problem=sheet.refused, state=sheet.state
-    )
-
-
-def _workbook_sources(path: Path, stem_table: Table | None, issues: list[Issue]) -> list[_Source]:
-    """Each sheet of a workbook as a source.
-
-    A sheet named for a table is that table; in a workbook named for a table
-    (``clients.xlsx``) with no such sheet, the visible sheet that looks like the
-    table (else the first visible one with cells) is it.
-    """
-    book = read_workbook(path)
-    if book.problem is not None:
-        if stem_table:  # it is the table's source, so the table is not also 'missing'
-            return [_Source(path.name, path.name, named=stem_table, problem=book.problem)]
-        issues.append(_issue(WARNING, path.name, book.problem))
-        return []
-    sources = [
-        _sheet_source(path, sheet, _table_named(sheet.name), f"{path.name}[{sheet.name}]")
-        for sheet in book.sheets
-    ]
-    if stem_table and not any(source.named for source in sources):
-        visible = [s for s, sheet in zip(sources, book.sheets, strict=True) if not s.hidden]
-        filled = [s for s in visible if s.grid and s.grid.rows]
-        chosen = next((s for s in filled if _recognise(s) is stem_table), None)
-        chosen = chosen or next(iter(filled or visible), None)
-        if chosen is not None:
-            index = sources.index(chosen)
-            sources[index] = _Source(
-                path.name,
-                path.name,
-                chosen.sheet,
-                stem_table,
-                chosen.grid,
-                chosen.problem,
-                chosen.state,
-            )
-    return sources
-
-
-def _folder_sources(folder: Path, issues: list[Issue]) -> tuple[list[_Source], list[str]]:
-    """Every file of ``folder`` that may hold a table, and the names of the others."""
-    sources: list[_Source] = []
-    others: list[str] = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith((".", "~$")) or not path.is_file():
-            continue  # hidden files, and the lock file Excel keeps beside an open workbook
-        suffix = path.suffix.lower()
-        table = _table_named(path.stem)
-        if suffix in TEXT_SUFFIXES:
-            source = _text_source(path, table)
-            if source is None:
-                others.append(path.name)
-            else:
-                sources.append(source)
-        elif suffix in WORKBOOK_SUFFIXES:
-            sources.extend(_workbook_sources(path, table, issues))
-        elif suffix in OTHER_SPREADSHEETS:
-            message = Message("resave_spreadsheet", {"suffix": suffix})
-            issues.append(_issue(ERROR if table else WARNING, path.name, message))
-            if table:
-                sources.append(_Source(path.name, path.name, named=table, problem=message))
-        elif suffix != ".toml":
-            others.append(path.name)
-    return sources, others
-
-
-# ------------------------------------------------------------------ recognition
-
-
-def _is_blank(values: list[Any]) -> bool:
-    return all(cell_text(value) == "" for value in values)
-
-
-def _header_values(grid: _Grid, number: int, values: list[Any]) -> list[Any]:
-    """A header row's cells, without the copies of a merged header cell."""
-    return [None if (number, i) in grid.copies else v for i, v in enumerate(values)]
-
-
-def _header_at(table: Table, grid: _Grid) -> int | None:
-    """The index among the non-blank rows of the first with two of the table's headers."""
-    by_key = _BY_KEY[table.name]
-    filled = [(n, v) for n, v in grid.rows if not _is_blank(v)][:HEADER_SEARCH_ROWS]
-    for at, (number, values) in enumerate(filled):
-        names = {
-            by_key[k].name
-            for v in _header_values(grid, number, values)
-            if (k := header_key(cell_text(v))) in by_key
-        }
-        if len(names) >= 2:
-            return at
-    return None
-
-
-def _signature_found(table: Table, grid: _Grid) -> list[str] | None:
-    """The headers by which ``grid`` is recognised as ``table`` (None: it is not)."""
-    at = _header_at(table, grid)
-    if at is None:
-        return None
-    number, values = [(n, v) for n, v in grid.rows if not _is_blank(v)][at]
-    by_key = _BY_KEY[table.name]
-    spelled: dict[str, str] = {}
-    for value in _header_values(grid, number, values):
-        text = cell_text(value)
-        column = by_key.get(header_key(text))
-        if column is not None:
-            spelled.setdefault(column.name, text)
-    shown = []
-    for group in table.signature:
-        present = [spelled[name] for name in group if name in spelled]
-        if not present:
-            return None
-        shown.append(present[0])
-    return shown
-
-
-def _recognise(source: _Source) -> Table | None:
-    """The table a source's columns say it is (clients first: they also have places)."""
-    if source.grid is None:
-        return None
-    for table in RECOGNITION_ORDER:
-        if _signature_found(table, source.grid) is not None:
-            return table
-    return None
-
-
-# ------------------------------------------------------------------- choosing
-
-
-def _sheet_list(names: list[str]) -> Any:
-    return quoted_list(names, limit=LISTED)
-
-
-def _choose(
-    sources: list[_Source], where: str, others: list[str]
-) -> tuple[dict[str, _Source], dict[str, list[Issue]], list[Issue]]:
-    """The source of each table.
-
-    Returns the chosen sources, the errors of each table (none found, two found,
-    only a hidden one), and the infos and warnings that say what was read.
-    """
-    chosen: dict[str, _Source] = {}
-    errors: dict[str, list[Issue]] = {table.name: [] for table in TABLES}
-    kinds = {id(source): source.named or _recognise(source) for source in sources}
-    for table in TABLES:
-        named = [s for s in sources if s.named is table and not s.hidden]
-        by_columns = [
-            s for s in sources if s.named is None and kinds[id(s)] is table and not s.hidden
-        ]
-        hidden = [s for s in sources if kinds[id(s)] is table and s.hidden]
-        word = table_word(table.name)
-        found = errors[table.name]
-        if len(named) > 1:
-            names = and_list([source.label for source in named])
-            message = Message("table_twice", {"table": word, "sources": names})
-            found.append(_issue(ERROR, where, message))
-        elif named:
-            chosen[table.name] = named[0]
-        elif len(by_columns) > 1:
-            names = and_list([source.label for source in by_columns])
-            message = Message(
-                "table_ambiguous",
-                {"table": word, "sources": names, "name": table.name, "alias": table.aliases[0]},
-            )
-            found.append(_issue(ERROR, where, message))
-        elif by_columns:
-            chosen[table.name] = by_columns[0]
-        elif hidden:
-            source = hidden[0]
-            code = "table_only_very_hidden" if source.state == "veryHidden" else "table_only_hidden"
-            message = Message(code, {"table": word, "sheet": source.sheet or ""})
-            found.append(_issue(ERROR, source.file, message))
-        else:
-            params: dict[str, Any] = {
-                "table": word,
-                "name": table.name,
-                "aliases": list(table.aliases),
-            }
-            unused = others + _unused(sources, kinds)
-            if unused:
-                params["unused"] = unused[:LISTED] + (
-                    [f"… ({len(unused)})"] if len(unused) > LISTED else []
-                )
-                found.append(_issue(ERROR, where, Message("table_missing_unused", params)))
-            else:
-                found.append(_issue(ERROR, where, Message("table_missing", params)))
-    return chosen, errors, _what_was_read(sources, chosen, kinds)
-
-
-def _unused(sources: list[_Source], kinds: Mapping[int, Table | None]) -> list[str]:
-    """Sources that are no table, as "file" or "book.xlsx (sheets: a, b)"."""
-    files: dict[str, list[str]] = {}
-    for source in sources:
-        if kinds[id(source)] is None and not source.hidden:
-            files.setdefault(source.file, [])
-            if source.sheet is not None:
-                files[source.file].append(source.sheet)
-    return [
-        f"{name} (sheets: {', '.join(sheets)})" if sheets else name
-        for name, sheets in files.items()
-    ]
-
-
-def _what_was_read(
-    sources: list[_Source],
-    chosen: Mapping[str, _Source],
-    kinds: Mapping[int, Table | None],
-) -> list[Issue]:
-    """Which sheet or unfamiliar file fed which table; what else was not read, and why."""
-    said: list[Issue] = []
-    taken = {id(source) for source in chosen.values()}
-    for table in TABLES:
-        source = chosen.get(table.name)
-        if source is None:
-            continue
-        word = table_word(table.name)
-        if source.named is None:
-            found = _signature_found(table, source.grid) if source.grid else None
-            message = Message(
-                "read_by_columns", {"table": word, "headers": quoted_list(found or [])}
-            )
-            said.append(_issue(INFO, source.label, message))
-        elif source.sheet is not None:
-            message = Message("read_sheet_as", {"table": word, "sheet": source.sheet})
-            said.append(_issue(INFO, source.label, message))
-    books: dict[str, list[str]] = {}  # file -> visible sheets that are no table
-    hidden: dict[str, list[str]] = {}  # file -> hidden sheets that are no table
-    for source in sources:
-        if id(source) in taken:
-            continue
-        kind = kinds[id(source)]
-        used = chosen.get(kind.name) if kind is not None else None
-        if source.hidden:
-            if kind is None:
-                hidden.setdefault(source.file, []).append(source.sheet or "")
-            elif used is not None:
-                code = (
-                    "very_hidden_sheet_skipped"
-                    if source.state == "veryHidden"
-                    else "hidden_sheet_skipped"
-                )
-                message = Message(code, {"sheet": source.sheet, "table": table_word(kind.name)})
-                said.append(_issue(WARNING, source.file, message))
-        elif source.problem is not None and source.sheet is not None:
-            message = Message("sheet_not_read", {"sheet": source.sheet, "why": source.problem})
-            said.append(_issue(WARNING, source.file, message))
-        elif kind is not None:
-            if used is not None:  # (else an error names it: two sources for the table)
-                message = Message(
-                    "also_looks_like", {"table": table_word(kind.name), "used": used.label}
-                )
-                said.append(_issue(INFO, source.label, message))
-        elif source.sheet is not None and source.grid and source.grid.rows:
-            books.setdefault(source.file, []).append(source.sheet)
-    for file, names in hidden.items():
-        message = Message("hidden_sheets_not_read", {"sheets": _sheet_list(names), "n": len(names)})
-        said.append(_issue(INFO, file, message))
-    for file, names in books.items():
-        message = Message("sheets_not_read", {"sheets": _sheet_list(names), "n": len(names)})
-        said.append(_issue(INFO, file, message))
-    return said
-
-
 # ------------------------------------------------------------------ entry points
 
 
@@ -487,9 +121,9 @@ def tables_from_dir(data_dir: Path) -> TablesRead:
     issues: list[Issue] = []
     folder = Path(data_dir)
     if not folder.is_dir():
-        issues.append(_issue(ERROR, str(data_dir), Message("data_dir_missing")))
+        issues.append(issue(ERROR, str(data_dir), Message("data_dir_missing")))
         return TablesRead({}, tuple(issues))
-    sources, others = _folder_sources(folder, issues)
+    sources, others = folder_sources(folder, issues)
     return _tables(sources, str(data_dir), others, issues)
 
 
@@ -499,7 +133,7 @@ def tables_from_workbook(path: Path) -> TablesRead:
     Sheets are found by name or by their columns as in :func:`tables_from_dir`.
     """
     issues: list[Issue] = []
-    sources = _workbook_sources(Path(path), None, issues)
+    sources = workbook_sources(Path(path), None, issues)
     if issues:  # the workbook itself cannot be read: that is the whole story
         fatal = [Issue(ERROR, issue.file, None, None, None, issue.message) for issue in issues]
         return TablesRead({}, tuple(fatal))
@@ -507,9 +141,9 @@ def tables_from_workbook(path: Path) -> TablesRead:
 
 
 def _tables(
-    sources: list[_Source], where: str, others: list[str], issues: list[Issue]
+    sources: list[TableSource], where: str, others: list[str], issues: list[Issue]
 ) -> TablesRead:
-    chosen, errors, said = _choose(sources, where, others)
+    chosen, errors, said = choose(sources, where, others)
     issues.extend(said)
     tables: dict[str, RawTable] = {}
     for table in TABLES:
@@ -523,7 +157,7 @@ def _tables(
             else:
                 message = source.problem
             if source.problem.code != "resave_spreadsheet":  # said when the file was found
-                issues.append(_issue(ERROR, source.label, message))
+                issues.append(issue(ERROR, source.label, message))
             continue
         assert source.grid is not None
         raw = _raw_table(table, source.label, source.grid, issues)
@@ -590,20 +224,20 @@ def _rows_text(numbers: list[int]) -> str:
     return ", ".join(parts)
 
 
-def _raw_table(table: Table, label: str, grid: _Grid, issues: list[Issue]) -> RawTable | None:
+def _raw_table(table: Table, label: str, grid: Grid, issues: list[Issue]) -> RawTable | None:
     """Find the header, match it to the table's columns, and collect the rows."""
 
     def say(severity: Severity, code: str, **params: Any) -> None:
-        issues.append(_issue(severity, label, Message(code, params)))
+        issues.append(issue(severity, label, Message(code, params)))
 
-    records = [(number, values) for number, values in grid.rows if not _is_blank(values)]
+    records = [(number, values) for number, values in grid.rows if not is_blank(values)]
     if not records:
         say(ERROR, "table_empty", columns=list(table.required))
         return None
-    by_key = _BY_KEY[table.name]
-    header_at = _header_at(table, grid) or 0
+    by_key = BY_KEY[table.name]
+    header_at = find_header(table, grid) or 0
     header_row, header_values = records[header_at]
-    header_values = _header_values(grid, header_row, header_values)
+    header_values = without_copies(grid, header_row, header_values)
     if header_at:
         above = [number for number, _ in records[:header_at]]
         say(INFO, "header_below_title", row=header_row, above=and_list(above), n=len(above))
@@ -617,7 +251,7 @@ def _raw_table(table: Table, label: str, grid: _Grid, issues: list[Issue]) -> Ra
         text = cell_text(value)
         column = by_key.get(header_key(text)) if text else None
         if column is None:
-            if header_key(text) in _KEPT:
+            if header_key(text) in KEPT:
                 kept.append((index, text))
             elif text:
                 unknown.append(text)
@@ -631,7 +265,7 @@ def _raw_table(table: Table, label: str, grid: _Grid, issues: list[Issue]) -> Ra
             if column.required:
                 fatal.append(message)
             else:
-                issues.append(_issue(WARNING, label, message))
+                issues.append(issue(WARNING, label, message))
         else:
             index_of[column.name] = index
             headers[column.name] = text
@@ -672,7 +306,7 @@ def _raw_table(table: Table, label: str, grid: _Grid, issues: list[Issue]) -> Ra
         if column.required and not column.inferable and column.name not in headers
     )
     for message in fatal:
-        issues.append(_issue(ERROR, label, message))
+        issues.append(issue(ERROR, label, message))
     if fatal:
         return None
 
@@ -716,7 +350,7 @@ def _raw_table(table: Table, label: str, grid: _Grid, issues: list[Issue]) -> Ra
                 value = value[:MAX_CELL_CHARS]
             named[name] = value
         longer = grid.text and len(values) > width
-        shifted = longer and (len(values) > usual or not _is_blank(values[width:]))
+        shifted = longer and (len(values) > usual or not is_blank(values[width:]))
         extra = len(values) - width if shifted else 0
         for index, value in enumerate(values[:width] if grid.text else values):
             if index in used or cell_text(value) == "":
@@ -732,7 +366,7 @@ def _raw_table(table: Table, label: str, grid: _Grid, issues: list[Issue]) -> Ra
     for number, word in footers:
         if word:
             issues.append(
-                _issue(WARNING, label, Message("footer_skipped", {"word": word}), row=number)
+                issue(WARNING, label, Message("footer_skipped", {"word": word}), row=number)
             )
     numbers_only = [number for number, word in footers if not word]
     if numbers_only:

@@ -17,7 +17,7 @@ from mealroute.messages.input import MESSAGES, and_list, choices, or_list, quote
 from mealroute.model import Issue, Message
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-MODULES = ("tables.py", "load.py", "rows.py", "checks.py", "csvfile.py", "xlsx.py")
+MODULES = ("sources.py", "tables.py", "load.py", "rows.py", "checks.py", "csvfile.py", "xlsx.py")
 PACKAGE = Path(__file__).resolve().parents[1] / "mealroute"
 
 
