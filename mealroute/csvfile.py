@@ -15,8 +15,10 @@ again line by line, and the line with the stray quote is reported
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -126,16 +128,17 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _open_quote(line: str, delimiter: str) -> tuple[int, int] | None:
-    """Where a quote opens a cell of ``line`` that the line does not close.
+def _openers(line: str, delimiter: str) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    """The quotes that open a cell of ``line``, and the one the line leaves open.
 
-    Returns the quote's position in the line and the cell's index, or None when
-    every quoted cell of the line is closed.
+    Returns each opening quote as (position in the line, cell index), and the one
+    still open at the end of the line (None when every quoted cell is closed). A
+    quote opens a cell only as its first character, as the csv module reads it.
     """
     in_quotes = False
     at_start = True
     index = 0
-    opened = (0, 0)
+    openers: list[tuple[int, int]] = []
     position = 0
     while position < len(line):
         char = line[position]
@@ -150,28 +153,41 @@ def _open_quote(line: str, delimiter: str) -> tuple[int, int] | None:
             index += 1
         elif char == QUOTE and at_start:
             in_quotes, at_start = True, False
-            opened = (position, index)
+            openers.append((position, index))
         elif char not in "\r\n":
             at_start = False
         position += 1
-    return opened if in_quotes else None
+    return openers, (openers[-1] if in_quotes else None)
 
 
-def _line_alone(line: str, delimiter: str) -> tuple[list[str], int | None]:
-    """The cells of one line read on its own, and the cell whose stray quote was dropped.
+def _malformed(text: str, delimiter: str) -> bool:
+    """Whether a quoted cell of ``text`` closes and then goes on (``"1号,"敲门``).
 
-    A quote that opens a cell and is not closed on the line is taken as a stray
-    character and left out, so the line's other cells fall into their columns.
+    Excel never writes that: it is a stray quote closing at another cell's quote.
+    Spaces after a closing quote are tolerated.
     """
-    stray: int | None = None
-    for _ in range(line.count(QUOTE)):
-        found = _open_quote(line, delimiter)
-        if found is None:
-            break
-        position, index = found
-        stray = index if stray is None else stray
-        line = line[:position] + line[position + 1 :]
-    return next(csv.reader([line], delimiter=delimiter), []), stray
+    in_quotes = False
+    at_start = True
+    closed = False
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if in_quotes:
+            if char == QUOTE:
+                if text.startswith(QUOTE, position + 1):
+                    position += 1
+                else:
+                    in_quotes, closed = False, True
+        elif char in (delimiter, "\r", "\n"):
+            at_start, closed = True, False
+        elif closed and not char.isspace():
+            return True
+        elif char == QUOTE and at_start:
+            in_quotes, at_start = True, False
+        elif not char.isspace():
+            at_start = False
+        position += 1
+    return False
 
 
 def _swallowed(values: list[str], usual: int, delimiter: str) -> bool:
@@ -198,47 +214,129 @@ def _is_blank_line(line: str, delimiter: str) -> bool:
     return not line.strip().replace(delimiter, "").replace(QUOTE, "").strip()
 
 
+def _usual_width(lines: list[str], delimiter: str) -> int:
+    """How many cells a row has: the most common count among lines without quotes.
+
+    Lines with quotes are left out: a stray quote changes their count.
+    """
+    plain = [line for line in lines if QUOTE not in line and not _is_blank_line(line, delimiter)]
+    sample = plain or [line for line in lines if not _is_blank_line(line, delimiter)]
+    widths = Counter(len(next(csv.reader([line], delimiter=delimiter), [])) for line in sample)
+    return widths.most_common(1)[0][0] if widths else 0
+
+
+class _Reading:
+    """One pass over the lines of a file, repairing stray quotes as they are met."""
+
+    def __init__(self, lines: list[str], delimiter: str) -> None:
+        self.lines = lines
+        self.delimiter = delimiter
+        self.usual = _usual_width(lines, delimiter)
+        self.records: list[tuple[int, int, list[str]]] = []  # first line, end line, cells
+        self.strays: list[tuple[int, int, int]] = []  # line, cell, end line it ran to
+
+    def _record_at(self, first: int, line: str) -> tuple[list[str], int]:
+        """The record that starts at line ``first`` if that line were ``line``."""
+        following = (self.lines[i] for i in range(first + 1, len(self.lines)))
+        reader = csv.reader(itertools.chain([line], following), delimiter=self.delimiter)
+        return next(reader, []), reader.line_num
+
+    def _text(self, first: int, end: int, line: str | None = None) -> str:
+        head = self.lines[first] if line is None else line
+        return head + "".join(self.lines[first + 1 : end])
+
+    def _fits(self, values: list[str], first: int, span: int, line: str) -> bool:
+        if _malformed(self._text(first, first + span, line), self.delimiter):
+            return False
+        if span == 1:
+            return len(values) == self.usual
+        return not _swallowed(values, self.usual, self.delimiter)
+
+    def _suspicious(self, values: list[str], first: int, end: int) -> bool:
+        if QUOTE not in self.lines[first] or not self.usual:
+            return False
+        if end - first > 1 and _swallowed(values, self.usual, self.delimiter):
+            return True
+        if end - first == 1 and len(values) < self.usual:
+            return True  # cells ran together on the line
+        return _malformed(self._text(first, end), self.delimiter)
+
+    def _repair(self, first: int, end: int) -> bool:
+        """Drop the stray quote of line ``first``; whether one was found.
+
+        The quote whose removal lets the row read as a row is the stray one; the quote
+        the line leaves open is tried first. A row that spans lines loses that quote
+        even when nothing fits better, so the lines it swallowed come back.
+        """
+        line = self.lines[first]
+        openers, still_open = _openers(line, self.delimiter)
+        order = ([still_open] if still_open else []) + [o for o in openers if o != still_open]
+        for position, cell in order:
+            trial = line[:position] + line[position + 1 :]
+            values, span = self._record_at(first, trial)
+            if self._fits(values, first, span, trial):
+                self.lines[first] = trial
+                self.strays.append((first, cell, end))
+                return True
+        if (end - first > 1 or _malformed(self._text(first, end), self.delimiter)) and order:
+            position, cell = order[0]
+            self.lines[first] = line[:position] + line[position + 1 :]
+            self.strays.append((first, cell, end))
+            return True
+        return False
+
+    def read(self) -> None:
+        start = 0
+        while start < len(self.lines):
+            following = (self.lines[i] for i in range(start, len(self.lines)))
+            reader = csv.reader(following, delimiter=self.delimiter)
+            done = 0
+            restart = None
+            for values in reader:
+                first, end = start + done, start + reader.line_num
+                done = reader.line_num
+                if self._suspicious(values, first, end) and self._repair(first, end):
+                    restart = first
+                    break
+                self.records.append((first, end, values))
+            if restart is None:
+                break
+            start = restart
+
+
 def read_rows(text: str, delimiter: str) -> TextTable:
-    """Split ``text`` into rows of cells, recovering the rows a stray quote swallowed.
+    """Split ``text`` into rows of cells, repairing stray quotes so no row is lost.
 
     Rows are numbered as a spreadsheet numbers them (a row with a line break inside
-    a cell is one row). Never raises for the content of the text.
+    a cell is one row). A quote that opens a cell and runs on over the following
+    cells or lines, where the row would otherwise have the usual number of cells, is
+    taken out and reported as a :class:`StrayQuote`. Never raises for the content.
     """
     lines = _LINE.findall(text)
-    spans: list[tuple[int, int, list[str]]] = []  # first line, end line (exclusive), cells
     with _field_limit(len(text) + 1):
-        reader = csv.reader(iter(lines), delimiter=delimiter)
-        previous = 0
-        for values in reader:
-            spans.append((previous, reader.line_num, values))
-            previous = reader.line_num
-    widths = Counter(len(v) for first, end, v in spans if end - first == 1 and any(v))
-    usual = widths.most_common(1)[0][0] if widths else 0
+        reading = _Reading(lines, delimiter)
+        reading.read()
+    firsts = [first for first, _, _ in reading.records]
+    row_of_line = {first: row for row, first in enumerate(firsts, 1)}
 
-    rows: list[list[str]] = []
-    strays: list[tuple[int, int, int, int]] = []  # row index, cell, first and end line
-    multiline: list[int] = []
-    for first, end, values in spans:
-        if end - first == 1:
-            rows.append(values)
-        elif not _swallowed(values, usual, delimiter):
-            multiline.append(len(rows))
-            rows.append(values)
-        else:
-            for number in range(first, end):
-                cells, stray = _line_alone(lines[number], delimiter)
-                if stray is not None:
-                    strays.append((len(rows), stray, number, end))
-                rows.append(cells)
-    # Each line of a swallowed span became a row, so the span's last line is the
-    # row as many rows on as it is lines on.
-    found = tuple(
-        StrayQuote(row=at + 1, index=cell, end_row=at + end - line, lines=(line + 1, end))
-        for at, cell, line, end in strays
+    def row_holding(line: int) -> int:
+        return max(1, bisect.bisect_right(firsts, line))
+
+    strays = tuple(
+        StrayQuote(
+            row=row_of_line[line],
+            index=cell,
+            end_row=row_holding(end - 1),
+            lines=(line + 1, end),
+        )
+        for line, cell, end in reading.strays
+        if line in row_of_line
     )
     return TextTable(
-        rows=tuple((number, values) for number, values in enumerate(rows, 1)),
-        strays=found,
-        multiline=tuple(index + 1 for index in multiline),
+        rows=tuple((row, values) for row, (_, _, values) in enumerate(reading.records, 1)),
+        strays=strays,
+        multiline=tuple(
+            row for row, (first, end, _) in enumerate(reading.records, 1) if end - first > 1
+        ),
         lines=sum(not _is_blank_line(line, delimiter) for line in lines),
     )

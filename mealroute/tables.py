@@ -331,13 +331,13 @@ def _raw_table(table: Table, label: str, grid: Grid, issues: list[Issue]) -> Raw
         problems: list[CellProblem] = []
         stray = grid.strays.get(number)
         if stray is not None:
-            params = {
-                "end": stray.end_row,
-                "first": stray.lines[0],
-                "last": stray.lines[1],
-            }
             where = header_of.get(stray.index, column_letter(stray.index))
-            problems.append(CellProblem(where, Message("stray_quote", params)))
+            if stray.lines[0] == stray.lines[1]:
+                message = Message("stray_quote_in_row")
+            else:
+                params = {"end": stray.end_row, "first": stray.lines[0], "last": stray.lines[1]}
+                message = Message("stray_quote", params)
+            problems.append(CellProblem(where, message))
         named: dict[str, Any] = {}
         for index, value in enumerate(values):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:

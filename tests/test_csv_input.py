@@ -10,8 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mealroute.load import dataset_from_path
 from mealroute.model import Message
@@ -207,3 +211,41 @@ def test_escape_codes_and_markup_in_cells_are_only_data(tmp_path: Path) -> None:
     assert "\x1b" not in result.output and "\x07" not in result.output
     zh = run("validate", data, "--lang", "zh").stdout
     assert "“[bold red]S9{station}\\x07”" in zh
+
+
+# ------------------------------------------------------------------ no client is ever lost
+
+_NOTES = ["", "敲门两次", "敲门, 两次", "二楼\n左手", 'say "hi"', "a,\nb, c"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        # the notes, and where a stray quote is: nowhere, the name or the address
+        st.tuples(st.sampled_from(_NOTES), st.sampled_from([None, "name", "address"])),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_stray_quotes_anywhere_lose_no_client(rows: list[tuple[str, str | None]]) -> None:
+    table = client_rows(len(rows))
+    for row, (notes, _) in zip(table, rows, strict=True):
+        row[7] = notes
+    text = csv_text(table)
+    for n, (_, stray) in enumerate(rows, 1):
+        if stray == "name":
+            text = text.replace(f"C{n:03d},某{n},", f'C{n:03d},"某{n},', 1)
+        elif stray == "address":
+            text = text.replace(f",{n}号,", f',"{n}号,', 1)
+    with tempfile.TemporaryDirectory() as name:
+        dataset = dataset_from_path(folder(Path(name), text))
+    planned = sorted(c.client_id for c in dataset.clients)
+    rejected = sorted(r.client_id for r in dataset.rejected)
+    # Each row is itself: the rows with a stray quote are rejected (never planned on a
+    # guess), the others are clients with their own cells, and no row is made up.
+    assert rejected == [f"C{n:03d}" for n, (_, stray) in enumerate(rows, 1) if stray]
+    assert planned == [f"C{n:03d}" for n, (_, stray) in enumerate(rows, 1) if not stray]
+    notes = {c.client_id: c.notes for c in dataset.clients}
+    for n, (note, stray) in enumerate(rows, 1):
+        if not stray:
+            assert notes[f"C{n:03d}"] == note

@@ -432,6 +432,13 @@ _ROW: dict[str, dict[str, str]] = {
         "zh": "此单元格开头的引号没有配对，使文件第{first}–{last}行连成了一个值（到第{end}行）；"
         "这些行已逐行重新读取。请删除或补全这个引号，并核对本行",
     },
+    "stray_quote_in_row": {
+        "en": "a stray quote at the start of this cell ran on over the next cells of the row, "
+        "so they were out of place; the row was read again without it. Remove the quote (or "
+        "close it) and check this row",
+        "zh": "此单元格开头的引号没有配对，使本行后面的几个单元格错位；已去掉这个引号重新读取。"
+        "请删除或补全这个引号，并核对本行",
+    },
     "cell_too_long": {
         "en": "the cell has {length} characters; a cell may have at most {limit}",
         "zh": "单元格有 {length} 个字符，最多允许 {limit} 个",
