@@ -104,8 +104,8 @@ def _zip_problem(path: Path) -> Message | None:
                         head = handle.read(PROLOG_BYTES)
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                         return Message("workbook_has_dtd", {"part": part.filename})
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
-        return Message("workbook_unreadable", {"detail": str(error) or type(error).__name__})
+    except Exception as error:  # noqa: BLE001 - a damaged zip raises zlib, EOF, OS, ... errors
+        return Message("workbook_unreadable", {"detail": _detail(error)})
     return None
 
 

@@ -559,3 +559,18 @@ def test_a_huge_cell_in_a_workbook_is_an_error_of_its_row(tmp_path: Path) -> Non
         "may have at most 2000",
         "1 station, 1 worker, 3 clients; 1 error, 0 warnings",
     ]
+
+
+def test_a_workbook_damaged_inside_its_zip_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = small_book(tmp_path / "data.xlsx")
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        part = archive.getinfo(sheet_xml(3))
+    start = part.header_offset + 30 + len(part.filename) + len(part.extra)
+    for offset in range(start + 5, start + min(part.compress_size, 60)):
+        raw[offset] ^= 0x5A  # garble the compressed sheet
+    path.write_bytes(bytes(raw))
+    result = run("validate", path, "--lang", "en")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stdout.splitlines()[0].startswith("error: data.xlsx: cannot read the workbook (")
