@@ -7,10 +7,13 @@ against the known headers.
 A cell may hold line breaks inside quotes (Excel writes them for Alt+Enter in a
 notes cell), so one row can span several lines of the file. A stray quote at the
 start of a cell looks the same to a CSV reader: it swallows every line up to the
-next quote into one value, and the clients on those lines disappear. A quoted
-value that spans lines *and* takes in what look like whole rows is therefore read
-again line by line, and the line with the stray quote is reported
-(:class:`StrayQuote`), so no row is lost.
+next quote into one value, and the clients on those lines disappear (or, closing
+at another cell's quote on the same line, it runs cells together). So the rows are
+read in one pass that checks each row against the usual number of cells: a row
+that swallowed rows, is short of cells, or has a quote that closes and goes on
+(which Excel never writes) has its stray quote taken out, and the reading goes on
+from there. The stray quote is reported (:class:`StrayQuote`); no row is lost and
+the rows after it keep their own cells, multi-line ones included.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ Record = tuple[int, list[Any]]  # (row as the spreadsheet numbers it, cell value
 
 @dataclass(frozen=True)
 class StrayQuote:
-    """A quote that opens a cell and is not closed on its line."""
+    """A quote that opened a cell and ran on over other cells or lines; it was taken out."""
 
     row: int  # the row of the cell, as the spreadsheet numbers it
     index: int  # the cell's column, 0 = A
@@ -54,7 +57,6 @@ class TextTable:
     rows: tuple[Record, ...]  # every row, blank ones too
     strays: tuple[StrayQuote, ...]
     multiline: tuple[int, ...]  # rows with a line break inside a quoted cell
-    lines: int  # lines of the file that are not blank
 
 
 # ---------------------------------------------------------------------- decoding
@@ -338,5 +340,4 @@ def read_rows(text: str, delimiter: str) -> TextTable:
         multiline=tuple(
             row for row, (first, end, _) in enumerate(reading.records, 1) if end - first > 1
         ),
-        lines=sum(not _is_blank_line(line, delimiter) for line in lines),
     )
