@@ -94,8 +94,8 @@ def test_a_stray_quote_loses_no_client(tmp_path: Path) -> None:
     assert output == [
         "error: clients.csv, row 8, column 'name': a stray quote at the start of this cell is "
         "not closed on its line, so lines 8–34 of the file ran together into one value, up to "
-        "row 34; those lines were read again one by one. Remove the quote (or close it) and "
-        "check this row",
+        "row 34; the quote was taken out and those lines read as their own rows. Remove the "
+        "quote (or close it) and check this row",
         "1 station, 1 worker, 60 clients; 1 error, 0 warnings",
     ]
     dataset = dataset_from_path(data)

@@ -427,10 +427,11 @@ _ROW: dict[str, dict[str, str]] = {
     },
     "stray_quote": {
         "en": "a stray quote at the start of this cell is not closed on its line, so lines "
-        "{first}–{last} of the file ran together into one value, up to row {end}; those "
-        "lines were read again one by one. Remove the quote (or close it) and check this row",
+        "{first}–{last} of the file ran together into one value, up to row {end}; the quote "
+        "was taken out and those lines read as their own rows. Remove the quote (or close "
+        "it) and check this row",
         "zh": "此单元格开头的引号没有配对，使文件第{first}–{last}行连成了一个值（到第{end}行）；"
-        "这些行已逐行重新读取。请删除或补全这个引号，并核对本行",
+        "已去掉这个引号，这些行已各自读成一行。请删除或补全这个引号，并核对本行",
     },
     "stray_quote_in_row": {
         "en": "a stray quote at the start of this cell ran on over the next cells of the row, "
@@ -666,7 +667,7 @@ _CHECKS: dict[str, dict[str, str]] = {
         "en": "client '{client}' needs {skills}, but no worker of station '{station}' has it"
         "|client '{client}' needs {skills}, but no worker of station '{station}' has all "
         "of them",
-        "zh": "服务对象“{client}”需要{skills}，但站点“{station}”没有送餐员具备"
+        "zh": "服务对象“{client}”需要{skills}，但站点“{station}”没有送餐员具备这项技能"
         "|服务对象“{client}”需要{skills}，但站点“{station}”没有送餐员同时具备这些技能",
     },
 }
