@@ -53,7 +53,7 @@ class Table:
 
 _PHONE = ("电话", "联系电话", "手机", "手机号", "tel", "mobile")
 # A serial-number column: the ids of a list that has no other id column.
-_SERIAL = ("序号", "编号序号", "no.", "no")
+_SERIAL = ("序号", "no.", "no")
 
 STATIONS = Table(
     "stations",
