@@ -19,9 +19,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .clock import format_clock
-from .model import WEEKDAYS, Client, Dataset, Issue, Station, Worker
+from .messages.input import and_list, quoted, weekday_word
+from .model import Client, Dataset, Issue, Message, Severity, Station, Worker
 from .settings import Settings
-from .tables import count
 
 FAR_KM = 10.0  # a client further than this from its station is probably misplaced
 SAME_POINT_M = 5.0  # clients closer than this are at "one point"
@@ -37,11 +37,19 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _warning(record: Station | Worker | Client, message: str) -> Issue:
+def _warning(record: Station | Worker | Client, code: str, **params: object) -> Issue:
     source = record.source
     fallback = {Station: "stations", Worker: "workers", Client: "clients"}[type(record)]
     file, row = (source.file, source.row) if source else (fallback, None)
-    return Issue("warning", file, row, None, None, message)
+    return Issue(Severity.WARNING, file, row, None, None, Message(code, params))
+
+
+def _clients(n: int) -> Message:
+    return Message("n_clients", {"n": n})
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:.1f}"
 
 
 def _swapped(lat: float, lon: float) -> tuple[float, float] | None:
@@ -58,28 +66,29 @@ def _distance_checks(station: Station, clients: list[Client]) -> list[Issue]:
     if swapped_home and len(far) * 2 > len(clients):
         near = sum(_metres(swapped_home, (c.lat, c.lon)) <= far_m for c in clients)
         if near * 2 > len(clients):
-            message = (
-                f"station {sid!r}: latitude and longitude look swapped; {len(far)} of its "
-                f"{count(len(clients), 'client')} are more than {FAR_KM:g} km away, and "
-                f"{near} would be within {FAR_KM:g} km with the two swapped"
+            warning = _warning(
+                station,
+                "station_swapped",
+                station=sid,
+                far=len(far),
+                clients=_clients(len(clients)),
+                km=f"{FAR_KM:g}",
+                near=near,
             )
-            return [_warning(station, message)]
+            return [warning]
     issues = []
     for client in far:
-        where = (
-            f"client {client.client_id!r} is {distance[client.client_id] / 1000:.1f} km "
-            f"from station {sid!r}"
-        )
+        where = {
+            "client": client.client_id,
+            "distance": _km(distance[client.client_id]),
+            "station": sid,
+        }
         swapped = _swapped(client.lat, client.lon)
         swapped_m = _metres(home, swapped) if swapped else math.inf
         if swapped_m <= far_m:
-            message = (
-                f"{where}; its latitude and longitude look swapped "
-                f"(swapped, it would be {swapped_m / 1000:.1f} km away)"
-            )
+            issues.append(_warning(client, "client_far_swapped", **where, swapped=_km(swapped_m)))
         else:
-            message = f"{where} (more than {FAR_KM:g} km); check its latitude and longitude"
-        issues.append(_warning(client, message))
+            issues.append(_warning(client, "client_far", **where, km=f"{FAR_KM:g}"))
     return issues
 
 
@@ -121,23 +130,32 @@ def _same_point_checks(clients: Iterable[Client]) -> list[Issue]:
         if len(addresses) < 2:
             continue
         group.sort(key=lambda c: (c.source.file, c.source.row) if c.source else ("", 0))
-        named = ", ".join(
-            f"{c.client_id!r}" + (f" (row {c.source.row})" if c.source else "") for c in group
+        named = and_list(
+            [
+                Message("client_at_row", {"client": c.client_id, "row": c.source.row})
+                if c.source
+                else quoted(c.client_id)
+                for c in group
+            ]
         )
-        message = (
-            f"clients {named} are at one point (within {SAME_POINT_M:g} m) but live in "
-            f"{len(addresses)} different buildings; the coordinates probably mark a compound "
-            "or street, not each home"
+        issues.append(
+            _warning(
+                group[0],
+                "same_point",
+                clients=named,
+                metres=f"{SAME_POINT_M:g}",
+                buildings=len(addresses),
+            )
         )
-        issues.append(_warning(group[0], message))
     return issues
 
 
 def _client_checks(
     client: Client, station: Station, workers: list[Worker], settings: Settings
-) -> list[str]:
+) -> list[Message]:
     """Window, readiness, load and skills of one client against its station."""
     found = []
+    params: dict[str, object]
     cid, sid = client.client_id, station.station_id
     lunch = settings.lunch_window
     start = lunch[0] if client.window_start is None else client.window_start
@@ -147,33 +165,38 @@ def _client_checks(
         service = settings.service_min[client.care_level]
     window = f"{format_clock(start)}-{format_clock(end)}"
     if end < start:
-        found.append(
-            f"client {cid!r}: the delivery window {window} ends before it starts; the missing "
-            f"bound comes from the default lunch window {'-'.join(map(format_clock, lunch))}"
-        )
+        lunch_text = "-".join(map(format_clock, lunch))
+        params = {"client": cid, "window": window, "lunch": lunch_text}
+        found.append(Message("window_inverted", params))
     elif end - start < service * 60:
-        found.append(
-            f"client {cid!r}: the delivery window {window} ({(end - start) / 60:g} min) "
-            f"is shorter than the service time ({service:g} min)"
-        )
+        params = {
+            "client": cid,
+            "window": window,
+            "minutes": f"{(end - start) / 60:g}",
+            "service": f"{service:g}",
+        }
+        found.append(Message("window_short", params))
     ready = settings.meals_ready if station.meals_ready is None else station.meals_ready
     if end < ready:
-        found.append(
-            f"client {cid!r} wants lunch by {format_clock(end)}, but station {sid!r} has it "
-            f"ready only at {format_clock(ready)}"
-        )
+        params = {
+            "client": cid,
+            "end": format_clock(end),
+            "station": sid,
+            "ready": format_clock(ready),
+        }
+        found.append(Message("window_before_ready", params))
     most = max((worker.capacity for worker in workers), default=None)
     if most is not None and client.meals > most:
-        found.append(
-            f"client {cid!r} needs {client.meals} meals, but the workers of station {sid!r} "
-            f"carry at most {most} per trip"
-        )
+        params = {"client": cid, "meals": client.meals, "station": sid, "most": most}
+        found.append(Message("meals_over_capacity", params))
     if workers and client.skills and not any(client.skills <= w.skills for w in workers):
-        them = "it" if len(client.skills) == 1 else "all of them"
-        found.append(
-            f"client {cid!r} needs {', '.join(sorted(client.skills))}, but no worker of "
-            f"station {sid!r} has {them}"
-        )
+        params = {
+            "client": cid,
+            "skills": sorted(client.skills),
+            "station": sid,
+            "n": len(client.skills),
+        }
+        found.append(Message("skills_lacking", params))
     return found
 
 
@@ -207,13 +230,18 @@ def validate_dataset(
     settings = settings or Settings()
     issues: list[Issue] = []
     due = list(dataset.clients)
-    on_day = ""
+    day: dict[str, object] = {}
     if date is not None:
         due = [client for client in dataset.clients if client.is_due(date)]
-        on_day = f" due on {date.isoformat()} ({WEEKDAYS[date.weekday()]})"
+        day = {"date": date.isoformat(), "weekday": weekday_word(date.weekday())}
         first = dataset.clients[0].source if dataset.clients else None
-        message = f"{len(due)} of {count(len(dataset.clients), 'client')} are{on_day}"
-        issues.append(Issue("info", first.file if first else "clients", None, None, None, message))
+        message = Message(
+            "clients_due", {"due": len(due), "clients": _clients(len(dataset.clients)), **day}
+        )
+        issues.append(
+            Issue(Severity.INFO, first.file if first else "clients", None, None, None, message)
+        )
+    on = "_on" if day else ""
     all_by_station: dict[str, list[Client]] = defaultdict(list)
     for client in dataset.clients:
         all_by_station[client.station_id].append(client)
@@ -227,19 +255,29 @@ def validate_dataset(
     for station in dataset.stations:
         sid = station.station_id
         workers, clients = workers_by_station[sid], due_by_station[sid]
-        if not workers:
-            message = f"station {sid!r} has no workers"
-            if clients:
-                message += f"; its {count(len(clients), 'client')}{on_day} cannot be served"
-            issues.append(_warning(station, message))
+        if not workers and clients:
+            issues.append(
+                _warning(
+                    station,
+                    f"station_no_workers_clients{on}",
+                    station=sid,
+                    clients=_clients(len(clients)),
+                    **day,
+                )
+            )
+        elif not workers:
+            issues.append(_warning(station, "station_no_workers", station=sid))
         if not clients:
-            issues.append(_warning(station, f"station {sid!r} has no clients{on_day}"))
+            issues.append(_warning(station, f"station_no_clients{on}", station=sid, **day))
         ready = settings.meals_ready if station.meals_ready is None else station.meals_ready
         issues.extend(
             _warning(
                 worker,
-                f"worker {worker.worker_id!r}'s shift ends at {format_clock(worker.shift_end)}, "
-                f"before lunch is ready at station {sid!r} ({format_clock(ready)})",
+                "shift_ends_before_ready",
+                worker=worker.worker_id,
+                end=format_clock(worker.shift_end),
+                station=sid,
+                ready=format_clock(ready),
             )
             for worker in workers
             if worker.shift_end <= ready
@@ -247,7 +285,7 @@ def validate_dataset(
         issues.extend(_distance_checks(station, all_by_station[sid]))
         for client in clients:
             issues.extend(
-                _warning(client, message)
+                _warning(client, message.code, **message.params)
                 for message in _client_checks(client, station, workers, settings)
             )
     issues.extend(_same_point_checks(dataset.clients))

@@ -19,6 +19,12 @@ class Column:
     required: bool
     aliases: tuple[str, ...]
     help: str
+    # Headers taken for this column only when none of its names is there, with a
+    # warning: a list keyed by 序号 uses it as its ids.
+    fallbacks: tuple[str, ...] = ()
+    # Required, except when it can be inferred: a single-station folder needs no
+    # station column in workers and clients.
+    inferable: bool = False
 
 
 @dataclass(frozen=True)
@@ -26,19 +32,40 @@ class Table:
     name: str  # stations, workers, clients: the file stem and the sheet name
     aliases: tuple[str, ...]  # other sheet / file names
     columns: tuple[Column, ...]
+    # How a sheet or file with another name is recognised as this table: its header
+    # has, for each group, at least one of the group's columns.
+    signature: tuple[tuple[str, ...], ...] = ()
+    # Columns whose cells say who a row is: a row with none of them that holds only
+    # numbers or a total (合计) is a footer, not a record.
+    identifying: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (KeyError when the table has none)."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
 
 _PHONE = ("电话", "联系电话", "手机", "手机号", "tel", "mobile")
+# A serial-number column: the ids of a list that has no other id column.
+_SERIAL = ("序号", "no.", "no")
 
 STATIONS = Table(
     "stations",
     ("站点", "站点表", "社工站"),
     (
-        Column("station_id", True, ("站点编号", "站点id", "站点代码", "编号", "id"), "unique id"),
+        Column(
+            "station_id",
+            True,
+            ("站点编号", "站点id", "站点代码", "编号", "id"),
+            "unique id",
+            fallbacks=_SERIAL,
+        ),
         Column("name", True, ("站点名称", "名称", "站点", "站名"), "station name"),
         Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
         Column("lon", True, ("经度", "longitude", "lng", "long"), "WGS-84 longitude, degrees"),
@@ -46,15 +73,29 @@ STATIONS = Table(
         Column("meals_ready", False, ("出餐时间", "备餐完成时间"), "HH:MM lunch is boxed"),
         Column("phone", False, _PHONE, "phone number"),
     ),
+    signature=(("station_id", "name"), ("lat",), ("lon",)),
+    identifying=("name", "lat", "lon", "address", "phone"),
 )
 
 WORKERS = Table(
     "workers",
     ("社工", "社工表", "送餐员"),
     (
-        Column("worker_id", True, ("社工编号", "工号", "员工编号", "编号", "id"), "unique id"),
+        Column(
+            "worker_id",
+            True,
+            ("社工编号", "工号", "员工编号", "编号", "id"),
+            "unique id",
+            fallbacks=_SERIAL,
+        ),
         Column("name", True, ("姓名", "社工姓名", "名字"), "name"),
-        Column("station_id", True, ("所属站点", "站点编号"), "a station_id of stations"),
+        Column(
+            "station_id",
+            True,
+            ("所属站点", "站点编号"),
+            "a station_id of stations",
+            inferable=True,
+        ),
         Column("mode", True, ("出行方式", "交通方式", "交通工具"), "walk, bike, ebike or car"),
         Column("capacity", True, ("载餐量", "每趟份数", "最大份数"), "meals one trip can carry"),
         Column("shift_start", True, ("上班时间",), "HH:MM"),
@@ -64,15 +105,29 @@ WORKERS = Table(
         ),
         Column("phone", False, _PHONE, "phone number"),
     ),
+    signature=(("mode",), ("capacity",)),
+    identifying=("name", "phone"),
 )
 
 CLIENTS = Table(
     "clients",
     ("客户", "老人", "客户表", "服务对象"),
     (
-        Column("client_id", True, ("客户编号", "老人编号", "编号", "id"), "unique id"),
+        Column(
+            "client_id",
+            True,
+            ("客户编号", "老人编号", "编号", "id"),
+            "unique id",
+            fallbacks=_SERIAL,
+        ),
         Column("name", True, ("姓名", "老人姓名", "客户姓名"), "name"),
-        Column("station_id", True, ("所属站点", "站点编号"), "a station_id of stations"),
+        Column(
+            "station_id",
+            True,
+            ("所属站点", "站点编号"),
+            "a station_id of stations",
+            inferable=True,
+        ),
         Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
         Column("lon", True, ("经度", "longitude", "lng", "long"), "WGS-84 longitude, degrees"),
         Column(
@@ -99,9 +154,38 @@ CLIENTS = Table(
         Column("phone", False, _PHONE, "phone number"),
         Column("notes", False, ("备注", "说明"), "free text for the worker"),
     ),
+    signature=(("care_level",), ("address", "lat", "lon")),
+    identifying=("name", "lat", "lon", "address", "phone"),
 )
 
 TABLES = (STATIONS, WORKERS, CLIENTS)
+# When a sheet looks like more than one table, the first of these wins: a clients
+# sheet also has a name and coordinates, as a stations sheet does.
+RECOGNITION_ORDER = (CLIENTS, WORKERS, STATIONS)
+
+# Columns coordinators keep for people that mealroute does not read. They are
+# listed once as information, not warned about every night.
+KEPT_FOR_PEOPLE = (
+    "序号",
+    "性别",
+    "年龄",
+    "出生日期",
+    "出生年月",
+    "身份证号",
+    "身份证号码",
+    "民族",
+    "户籍",
+    "社区",
+    "所属社区",
+    "紧急联系人",
+    "家属电话",
+    "家属联系电话",
+    "监护人",
+    "监护人电话",
+    "sex",
+    "gender",
+    "age",
+)
 
 # ----------------------------------------------------------------- value aliases
 CARE_LEVELS: dict[str, CareLevel] = {

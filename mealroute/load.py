@@ -1,307 +1,140 @@
-"""Loading a data directory into the domain.
+"""Loading a data folder (or one workbook) into the domain.
 
-:func:`dataset_from_dir` reads ``stations``, ``workers`` and ``clients`` (see
-:mod:`mealroute.tables` for files and headers) and builds :class:`Station`,
-:class:`Worker` and :class:`Client` values. It never raises for a problem in the
-data: every problem is an :class:`Issue`, and every client row ends up either as a
-``Client`` or as a :class:`RejectedRow` that says why it cannot be planned.
-The checks that look across rows are in :mod:`mealroute.checks`.
+Rows → domain: :func:`dataset_from_path` reads ``stations``, ``workers`` and
+``clients`` (see :mod:`mealroute.tables` for files, sheets and headers and
+:mod:`mealroute.rows` for cells) and builds :class:`Station`, :class:`Worker` and
+:class:`Client` values. It never raises for a problem in the data: every problem
+is an :class:`Issue`, and every client row ends up either as a ``Client`` or as a
+:class:`RejectedRow` that says why it cannot be planned and keeps the name,
+address, phone and care level as typed, so the family can be phoned. The checks
+that look across rows are in :mod:`mealroute.checks`.
 
 Messages quote ids and the offending cell, never a name, address or phone number.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
-from .clock import format_clock, parse_clock
 from .columns import CARE_LEVELS, DIETS, MODES
-from .model import Client, Dataset, Issue, Message, RejectedRow, Source, Station, Worker, diet_of
-from .tables import (
-    DAYS_EXPECTED,
-    RawRow,
-    RawTable,
-    cell_text,
-    choices,
-    count,
-    key,
-    keyed,
-    parse_days,
-    parse_diet,
-    parse_skills,
-    tables_from_dir,
+from .limits import MAX_CAPACITY, MAX_MEALS
+from .messages.input import choices, quoted
+from .model import (
+    CareLevel,
+    Client,
+    Dataset,
+    Issue,
+    Message,
+    RejectedRow,
+    Severity,
+    Station,
+    Worker,
+    diet_of,
 )
-
-T = TypeVar("T")
+from .rows import RowReader
+from .sources import OTHER_SPREADSHEETS, TEXT_SUFFIXES, WORKBOOK_SUFFIXES
+from .tables import RawTable, TablesRead, tables_from_dir, tables_from_workbook
+from .words import diets_in_text, key, keyed, parse_diet, parse_skills, phone_text
 
 KNOWN_STATIONS_SHOWN = 10
 
 _CARE_LEVELS = keyed(CARE_LEVELS)
 _MODES = keyed(MODES)
-_COORDINATES = {"lat": "latitude", "lon": "longitude"}
-_MINUTES_UNIT = re.compile(r"\s*(分钟|分|minutes?|mins?)\s*$", re.IGNORECASE)
+_NO_STATIONS = Message("no_stations_table")
 
 
-# ---------------------------------------------------------------------- one row
-
-
-class _Row:
-    """Reads the cells of one row, collecting every problem instead of stopping at one."""
-
-    def __init__(self, raw: RawTable, row: RawRow) -> None:
-        self.raw = raw
-        self.row = row
-        self.source = Source(raw.label, row.row)
-        self.problems: list[tuple[str | None, str | None, str]] = []  # column, value, message
-        self.quiet: list[str] = []  # problems reported once for the table, not per row
-        self.warnings: list[tuple[str | None, str | None, str]] = []
-        if row.extra:
-            message = (
-                f"the row has {count(row.extra, 'more value')} than the header has columns; "
-                "a value probably holds an unquoted delimiter"
-            )
-            self.problems.append((None, None, message))
-
-    def text(self, column: str) -> str:
-        return cell_text(self.row.values.get(column))
-
-    def fail(self, column: str | None, message: str) -> None:
-        self.problems.append((column, None if column is None else self.text(column), message))
-
-    def ident(self, column: str) -> str:
-        """An id as text: full-width characters made half-width, ``1.0`` -> ``"1"``."""
-        text = unicodedata.normalize("NFKC", self.text(column)).strip()
-        if not text:
-            self.fail(column, f"{column} is empty; every row needs one")
-        return text
-
-    def name(self) -> str:
-        text = self.text("name")
-        if not text:
-            self.fail("name", "name is empty; every row needs one")
-        return text
-
-    def _number(self, column: str, what: str, expected: str = "a number") -> float | None:
-        value = self.row.values.get(column)
-        text = cell_text(value)
-        if not text:
-            return None
-        try:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                number = float(value)
-            else:
-                number = float(unicodedata.normalize("NFKC", text).strip().rstrip("°"))
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
-            self.fail(column, f"{what} {text!r} is not {expected}")
-            return None
-        return number
-
-    def coordinates(self) -> tuple[float, float] | None:
-        """Latitude and longitude, checked for range, swapping and an empty geocode."""
-        found: dict[str, float] = {}
-        for column, what in _COORDINATES.items():
-            if not self.text(column):
-                self.fail(column, f"{what} is empty; expected WGS-84 degrees")
-            elif (number := self._number(column, what)) is not None:
-                found[column] = number
-        if len(found) < 2:
-            return None
-        lat, lon = found["lat"], found["lon"]
-        if not -90 <= lat <= 90:
-            message = f"latitude {self.text('lat')} is outside -90..90"
-            if -90 <= lon <= 90 and -180 <= lat <= 180:
-                message += "; latitude and longitude look swapped"
-            self.fail("lat", message)
-        if not -180 <= lon <= 180:
-            self.fail("lon", f"longitude {self.text('lon')} is outside -180..180")
-        if lat == 0 and lon == 0:
-            self.fail("lat", "latitude and longitude are both 0; the address was not geocoded")
-        return lat, lon
-
-    def clock(self, column: str, *, required: bool = False) -> int | None:
-        value = self.row.values.get(column)
-        if cell_text(value) == "":
-            if required:
-                self.fail(column, f"{column} is empty; expected a time such as 11:30")
-            return None
-        try:
-            return parse_clock(value)
-        except ValueError as error:
-            self.fail(column, f"{column} {error}")
-            return None
-
-    def whole(self, column: str, *, default: int | None = None) -> int | None:
-        """A positive whole number; ``default`` when the cell is empty (None: required)."""
-        text = self.text(column)
-        if not text:
-            if default is None:
-                self.fail(column, f"{column} is empty; expected a whole number such as 6")
-            return default
-        number = self._number(column, column, "a whole number")
-        if number is None:
-            return None
-        if not number.is_integer():
-            self.fail(column, f"{column} {text} is not a whole number")
-            return None
-        if number < 1:
-            self.fail(column, f"{column} {text} must be at least 1")
-            return None
-        return int(number)
-
-    def minutes(self, column: str) -> float | None:
-        value = self.row.values.get(column)
-        text = cell_text(value)
-        if not text:
-            return None
-        if isinstance(value, str):
-            value = _MINUTES_UNIT.sub("", unicodedata.normalize("NFKC", text))
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            number = math.nan
-        if not math.isfinite(number):
-            self.fail(column, f"{column} {text!r} is not a number of minutes")
-            return None
-        if not 0 <= number <= 240:
-            self.fail(column, f"{column} {text} is outside 0..240 minutes")
-            return None
-        return number
-
-    def choice(self, column: str, table: dict[str, T], names: dict[str, Any]) -> T | None:
-        text = self.text(column)
-        if not text:
-            self.fail(column, f"{column} is empty; expected {choices(names)}")
-            return None
-        found = table.get(key(text))
-        if found is None:
-            self.fail(column, f"unknown {column} {text!r}; expected {choices(names)}")
-        return found
-
-    def days(self) -> frozenset[int] | None:
-        try:
-            return parse_days(self.row.values.get("days"))
-        except ValueError as error:
-            self.fail("days", f"days {self.text('days')!r}: {error}; {DAYS_EXPECTED}")
-            return None
-
-    def window(self, names: tuple[str, str], *, required: bool) -> tuple[int | None, int | None]:
-        start = self.clock(names[0], required=required)
-        end = self.clock(names[1], required=required)
-        if start is not None and end is not None and end < start:
-            self.fail(
-                names[1],
-                f"{names[1]} {format_clock(end)} is before {names[0]} {format_clock(start)}",
-            )
-        return start, end
-
-    def unique(self, column: str, ident: str, first_row: dict[str, int]) -> bool:
-        """Whether ``ident`` is new in its table (a duplicate is a problem of this row)."""
-        if ident in first_row:
-            self.fail(column, f"duplicate {column} {ident!r}; row {first_row[ident]} has it too")
-            return False
-        if ident:
-            first_row[ident] = self.row.row
-        return True
-
-    @property
-    def usable(self) -> bool:
-        return not (self.problems or self.quiet)
-
-    def make(self, kind: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """``kind(*args, **kwargs)``; the ValueError of its ``__post_init__`` is a problem."""
-        try:
-            return kind(*args, **kwargs)
-        except ValueError as error:
-            self.fail(None, str(error))
-            return None
-
-    def report(self, issues: list[Issue]) -> None:
-        for severity, found in (("error", self.problems), ("warning", self.warnings)):
-            for column, value, message in found:
-                header = None if column is None else self.raw.header(column)
-                issues.append(Issue(severity, self.raw.label, self.row.row, header, value, message))
-
-    @property
-    def problem(self) -> str:
-        return " | ".join([*(message for _, _, message in self.problems), *self.quiet])
-
-
-# ----------------------------------------------------------------- the tables
+# ----------------------------------------------------------------- stations
 
 
 class _Stations:
-    """The usable stations, and why the others are not, for rows that refer to them."""
+    """The stations table as rows refer to it: usable stations, and why the others are not."""
 
     def __init__(self, raw: RawTable | None, issues: list[Issue]) -> None:
         self.table_read = raw is not None
         self.usable: dict[str, Station] = {}
-        self.unusable: dict[str, str] = {}  # station_id -> "stations.csv, row 4: ..."
+        self.unusable: dict[str, RowReader] = {}  # station_id -> its row
+        self.ids: list[str] = []  # every station id of the table, in order
         first_row: dict[str, int] = {}
+        names: dict[str, list[str]] = defaultdict(list)
         for raw_row in raw.rows if raw is not None else ():
-            row = _Row(raw, raw_row)  # type: ignore[arg-type]
+            row = RowReader(raw, raw_row)  # type: ignore[arg-type]
             station_id = row.ident("station_id")
             new = row.unique("station_id", station_id, first_row)
             station = _station(row, station_id)
             row.report(issues)
+            if station_id and new:
+                self.ids.append(station_id)
+                if row.text("name"):
+                    names[row.text("name")].append(station_id)
             if station is not None:
                 self.usable[station_id] = station
             elif station_id and new:
-                self.unusable[station_id] = f"{row.source}: {row.problem}"
-        names: dict[str, list[str]] = defaultdict(list)
-        for station in self.usable.values():
-            names[station.name.strip()].append(station.station_id)
+                self.unusable[station_id] = row
+        # A row may name its station by name instead of id, when the name is unique.
         self.by_name = {name: ids[0] for name, ids in names.items() if len(ids) == 1}
 
-    def resolve(self, row: _Row) -> str:
-        """The station_id a row refers to (by id, or by a unique station name)."""
-        text = row.ident("station_id")
+    @property
+    def only(self) -> str | None:
+        """The id of the only station of the table, if it has exactly one."""
+        return self.ids[0] if len(self.ids) == 1 else None
+
+    def resolve(self, row: RowReader) -> str:
+        """The station_id a row refers to (by id, or by a unique station name).
+
+        A problem of the row when the station is unknown or unusable; the id is
+        returned anyway (the name resolved to its id), so a rejected row is reported
+        under its real station. It is also kept as ``row.station``.
+        """
+        row.station = self._resolve(row)
+        return row.station
+
+    def _resolve(self, row: RowReader) -> str:
         if not self.table_read:
             row.quiet.append(_NO_STATIONS)
-        if not text or not self.table_read or text in self.usable:
+            return unicodedata.normalize("NFKC", row.text("station_id")).strip()
+        if not row.raw.has("station_id"):
+            return self.only or ""
+        if not row.text("station_id") and self.only is not None:
+            message = Message("station_empty_only", {"station": self.only})
+            row.warn("station_id", message, value="")
+            return self.only
+        text = row.ident("station_id")
+        if text and text not in self.usable and text not in self.unusable:
+            text = self.by_name.get(row.text("station_id"), text)
+        if not text or text in self.usable:
             return text
         if text in self.unusable:
-            row.fail("station_id", f"station {text!r} is not usable: {self.unusable[text]}")
+            bad = self.unusable[text]
+            message = Message(
+                "station_unusable",
+                {
+                    "station": text,
+                    "file": bad.source.file,
+                    "row": bad.source.row,
+                    "problems": list(bad.reasons),
+                },
+            )
+            row.fail("station_id", message)
             return text
-        if row.text("station_id") in self.by_name:
-            return self.by_name[row.text("station_id")]
         known = sorted(self.usable)
-        listed = ", ".join(known[:KNOWN_STATIONS_SHOWN])
-        if len(known) > KNOWN_STATIONS_SHOWN:
-            listed += f", ... ({len(known)} in all)"
-        row.fail(
-            "station_id",
-            f"unknown station {text!r}; "
-            + (f"known stations: {listed}" if known else "no station is usable"),
-        )
+        if known:
+            shown = known[:KNOWN_STATIONS_SHOWN]
+            if len(known) > KNOWN_STATIONS_SHOWN:
+                shown.append(f"… ({len(known)})")
+            row.fail("station_id", Message("station_unknown", {"station": text, "known": shown}))
+        else:
+            row.fail("station_id", Message("station_unknown_none", {"station": text}))
         return text
 
 
-_NO_STATIONS = "there is no usable stations table"
-
-
-def _no_stations_issue(raw: RawTable, noun: str) -> Issue:
-    return Issue(
-        "error",
-        raw.label,
-        None,
-        raw.header("station_id"),
-        None,
-        f"{_NO_STATIONS}, so none of the {count(len(raw.rows), noun)} can be used",
-    )
-
-
-def _station(row: _Row, station_id: str) -> Station | None:
+def _station(row: RowReader, station_id: str) -> Station | None:
     name = row.name()
     place = row.coordinates()
     ready = row.clock("meals_ready")
+    phone = _phone(row)
     if not row.usable or place is None:
         return None
     return row.make(
@@ -311,19 +144,31 @@ def _station(row: _Row, station_id: str) -> Station | None:
         *place,
         address=row.text("address"),
         meals_ready=ready,
-        phone=row.text("phone"),
+        phone=phone,
         source=row.source,
     )
 
 
-def _worker(row: _Row, stations: _Stations, first_row: dict[str, int]) -> Worker | None:
+def _phone(row: RowReader) -> str:
+    """The phone as typed; Excel's ``13800000000.0`` as ``13800000000``."""
+    phone, lost = phone_text(row.value("phone"))
+    if lost:
+        row.warn("phone", Message("phone_digits_lost"))
+    return phone
+
+
+# ------------------------------------------------------------ workers, clients
+
+
+def _worker(row: RowReader, stations: _Stations, first_row: dict[str, int]) -> Worker | None:
     worker_id = row.ident("worker_id")
     row.unique("worker_id", worker_id, first_row)
     name = row.name()
     station_id = stations.resolve(row)
     mode = row.choice("mode", _MODES, MODES)
-    capacity = row.whole("capacity")
+    capacity = row.whole("capacity", most=MAX_CAPACITY)
     start, end = row.window(("shift_start", "shift_end"), required=True)
+    phone = _phone(row)
     if not row.usable or mode is None or capacity is None or start is None or end is None:
         return None
     return row.make(
@@ -335,13 +180,47 @@ def _worker(row: _Row, stations: _Stations, first_row: dict[str, int]) -> Worker
         capacity,
         start,
         end,
-        skills=parse_skills(row.row.values.get("skills")),
-        phone=row.text("phone"),
+        skills=parse_skills(row.value("skills")),
+        phone=phone,
         source=row.source,
     )
 
 
-def _client(row: _Row, stations: _Stations, first_row: dict[str, int]) -> Client | None:
+def _diet(row: RowReader) -> frozenset[str]:
+    """The diet of a client row: its diet cell, and any diet its notes name.
+
+    A special diet named only in the notes is added to the diet, with a warning:
+    a halal meal packed as regular is the harm to avoid, and an added one harms no
+    one (see the README).
+    """
+    diet, unknown = parse_diet(row.value("diet"))
+    for word in unknown:
+        message = Message("diet_unknown", {"word": word, "known": choices(DIETS)})
+        row.warn("diet", message, value=row.text("diet"))
+    in_notes = diets_in_text(row.text("notes"))
+    missing = {name: word for name, word in in_notes.items() if name not in diet}
+    if missing:
+        words = [quoted(word) for word in missing.values()]
+        added = diet_of([*diet, *missing])
+        if not row.raw.has("diet"):
+            message = Message("diet_from_notes", {"words": words, "diet": sorted(added)})
+        elif not row.text("diet"):
+            message = Message("diet_from_notes_empty", {"words": words, "diet": sorted(added)})
+        else:
+            message = Message(
+                "diet_contradicts_notes",
+                {
+                    "words": words,
+                    "was": Message("diet_words", {"diet": sorted(diet)}),
+                    "diet": sorted(added),
+                },
+            )
+        row.warn("notes", message)
+        diet = added
+    return diet
+
+
+def _client(row: RowReader, stations: _Stations, first_row: dict[str, int]) -> Client | None:
     client_id = row.ident("client_id")
     row.unique("client_id", client_id, first_row)
     name = row.name()
@@ -349,13 +228,11 @@ def _client(row: _Row, stations: _Stations, first_row: dict[str, int]) -> Client
     place = row.coordinates()
     care = row.choice("care_level", _CARE_LEVELS, CARE_LEVELS)
     start, end = row.window(("window_start", "window_end"), required=False)
-    meals = row.whole("meals", default=1)
-    diet, unknown_diets = parse_diet(row.row.values.get("diet"))
-    for word in unknown_diets:
-        message = f"unknown diet {word!r} is kept as it is; known diets: {choices(DIETS)}"
-        row.warnings.append(("diet", row.text("diet"), message))
+    meals = row.whole("meals", default=1, most=MAX_MEALS)
+    diet = _diet(row)
     service = row.minutes("service_min")
     days = row.days()
+    phone = _phone(row)
     if not row.usable or place is None or care is None or meals is None or days is None:
         return None
     return row.make(
@@ -368,12 +245,12 @@ def _client(row: _Row, stations: _Stations, first_row: dict[str, int]) -> Client
         window_start=start,
         window_end=end,
         meals=meals,
-        diet=diet_of(diet.split(";")),
+        diet=diet,
         service_min=service,
-        skills=parse_skills(row.row.values.get("skills")),
+        skills=parse_skills(row.value("skills")),
         days=days,
         address=row.text("address"),
-        phone=row.text("phone"),
+        phone=phone,
         notes=row.text("notes"),
         source=row.source,
     )
@@ -383,30 +260,84 @@ def _rows_read[R: (Worker, Client)](
     raw: RawTable,
     stations: _Stations,
     issues: list[Issue],
-    build: Callable[[_Row, _Stations, dict[str, int]], R | None],
-    noun: str,
-) -> list[tuple[_Row, R | None]]:
+    build: Callable[[RowReader, _Stations, dict[str, int]], R | None],
+) -> list[tuple[RowReader, R | None]]:
     """Every row of a workers or clients table with what ``build`` made of it (or None).
 
-    The problems of each row go to ``issues``, then one error for the whole table
-    when there is no stations table to look its station ids up in.
+    The problems of each row go to ``issues``, then one issue for the whole table
+    when its station ids cannot be looked up or were inferred.
     """
+    noun = f"n_{raw.table.name}"
+    station_problem = _station_column(raw, stations, issues)
     first_row: dict[str, int] = {}
-    read: list[tuple[_Row, R | None]] = []
+    read: list[tuple[RowReader, R | None]] = []
     for raw_row in raw.rows:
-        row = _Row(raw, raw_row)
+        row = RowReader(raw, raw_row)
+        if station_problem is not None:
+            row.quiet.append(station_problem)
         read.append((row, build(row, stations, first_row)))
         row.report(issues)
     if not stations.table_read:
-        issues.append(_no_stations_issue(raw, noun))
+        rows = Message(noun, {"n": len(raw.rows)})
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                raw.label,
+                None,
+                raw.header("station_id") if raw.has("station_id") else None,
+                None,
+                Message("no_stations_table_rows", {"rows": rows}),
+            )
+        )
     return read
+
+
+def _station_column(raw: RawTable, stations: _Stations, issues: list[Issue]) -> Message | None:
+    """When a table has no station column: its rows belong to the only station, if any.
+
+    Returns the problem of every row when they cannot (None when they can).
+    """
+    if raw.has("station_id") or not stations.table_read:
+        return None
+    rows = Message(f"n_{raw.table.name}", {"n": len(raw.rows)})
+    if stations.only is not None:
+        message = Message("station_inferred", {"rows": rows, "station": stations.only})
+        issues.append(Issue(Severity.WARNING, raw.label, None, None, None, message))
+        return None
+    column = raw.table.column("station_id")
+    message = Message(
+        "station_column_missing",
+        {
+            "aliases": list(column.aliases),
+            "row": raw.header_row,
+            "found": list(raw.header_cells),
+            "stations": len(stations.ids),
+        },
+    )
+    issues.append(Issue(Severity.ERROR, raw.label, None, None, None, message))
+    return Message("station_column_missing_row", {"stations": len(stations.ids)})
 
 
 def _workers(raw: RawTable | None, stations: _Stations, issues: list[Issue]) -> list[Worker]:
     if raw is None:
         return []
-    read = _rows_read(raw, stations, issues, _worker, "worker")
+    read = _rows_read(raw, stations, issues, _worker)
     return [worker for _, worker in read if worker is not None]
+
+
+def _rejected(row: RowReader) -> RejectedRow:
+    """A client row that cannot be planned, with what it says of the person as typed."""
+    care: CareLevel | None = _CARE_LEVELS.get(key(row.text("care_level")))
+    return RejectedRow(
+        unicodedata.normalize("NFKC", row.text("client_id")).strip(),
+        row.text("name"),
+        row.station,
+        row.source,
+        row.reasons,
+        care_level=care,
+        address=row.text("address"),
+        phone=phone_text(row.value("phone"))[0],
+    )
 
 
 def _clients(
@@ -416,28 +347,26 @@ def _clients(
         return [], []
     clients: list[Client] = []
     rejected: list[RejectedRow] = []
-    for row, client in _rows_read(raw, stations, issues, _client, "client"):
+    for row, client in _rows_read(raw, stations, issues, _client):
         if client is not None:
             clients.append(client)
         else:
-            client_id = unicodedata.normalize("NFKC", row.text("client_id"))
-            station_id = unicodedata.normalize("NFKC", row.text("station_id"))
-            rejected.append(
-                RejectedRow(
-                    client_id,
-                    row.text("name"),
-                    station_id,
-                    row.source,
-                    tuple(
-                        Message("untranslated", {"text": text})
-                        for text in [*(m for _, _, m in row.problems), *row.quiet]
-                    ),
-                    care_level=_CARE_LEVELS.get(key(row.text("care_level"))),
-                    address=row.text("address"),
-                    phone=row.text("phone"),
-                )
-            )
+            rejected.append(_rejected(row))
     return clients, rejected
+
+
+def _dataset(read: TablesRead) -> Dataset:
+    issues = list(read.issues)
+    stations = _Stations(read.tables.get("stations"), issues)
+    workers = _workers(read.tables.get("workers"), stations, issues)
+    clients, rejected = _clients(read.tables.get("clients"), stations, issues)
+    return Dataset(
+        stations=tuple(stations.usable.values()),
+        workers=tuple(workers),
+        clients=tuple(clients),
+        rejected=tuple(rejected),
+        issues=tuple(issues),
+    )
 
 
 def dataset_from_dir(data_dir: Path) -> Dataset:
@@ -459,20 +388,32 @@ def dataset_from_dir(data_dir: Path) -> Dataset:
         a client row with an error becomes a :class:`RejectedRow`, so every client
         row is either a client or a rejected row.
     """
-    read = tables_from_dir(Path(data_dir))
-    issues = list(read.issues)
-    stations = _Stations(read.tables.get("stations"), issues)
-    workers = _workers(read.tables.get("workers"), stations, issues)
-    clients, rejected = _clients(read.tables.get("clients"), stations, issues)
-    return Dataset(
-        stations=tuple(stations.usable.values()),
-        workers=tuple(workers),
-        clients=tuple(clients),
-        rejected=tuple(rejected),
-        issues=tuple(issues),
-    )
+    return _dataset(tables_from_dir(Path(data_dir)))
 
 
 def dataset_from_path(path: Path) -> Dataset:
-    """:func:`dataset_from_dir` of a folder (a single workbook: see the input helper)."""
-    return dataset_from_dir(Path(path))
+    """Read a data folder, or one ``.xlsx`` workbook holding the tables as sheets.
+
+    Anything else (a CSV file, an ``.xls``, Excel's ``~$`` lock file, a path that
+    does not exist) gives a dataset with one error saying exactly what to pass.
+    Settings are the caller's business: a workbook's come from its folder.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return dataset_from_dir(path)
+    suffix = path.suffix.lower()
+    if path.is_file() and suffix in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
+        return _dataset(tables_from_workbook(path))
+    if not path.exists():
+        message = Message("no_such_data")
+    elif path.name.startswith("~$"):
+        message = Message("lock_file", {"workbook": path.name[2:]})
+    elif suffix in TEXT_SUFFIXES:
+        message = Message("one_text_file", {"folder": str(path.parent)})
+    elif suffix in OTHER_SPREADSHEETS:
+        message = Message("resave_spreadsheet", {"suffix": suffix})
+    else:
+        message = Message("not_data")
+    return Dataset(
+        (), (), (), issues=(Issue(Severity.ERROR, str(path), None, None, None, message),)
+    )

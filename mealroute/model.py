@@ -281,8 +281,6 @@ class Issue:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", Severity(self.severity))
-        if isinstance(self.message, str):  # TRANSITION: the input side still writes text
-            object.__setattr__(self, "message", Message("untranslated", {"text": self.message}))
         if not isinstance(self.message, Message):
             raise TypeError(f"Issue: `message` must be a Message, got {self.message!r}")
 

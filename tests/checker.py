@@ -37,6 +37,18 @@ TIME_TOLERANCE_S = 1.0
 SERVICE_TOLERANCE_S = 1
 
 _PRIORITY = {CareLevel.DISABLED: 0, CareLevel.SEMI_DISABLED: 1, CareLevel.OTHER: 2}
+# Special diets as coordinators write them in a notes cell (an input rule: the loader
+# adds them to the diet, so halal is never packed as regular unnoticed).
+_NOTE_DIETS = {
+    "清真": "halal",
+    "低盐": "low-salt",
+    "少盐": "low-salt",
+    "糖尿病": "diabetic",
+    "低糖": "diabetic",
+    "无糖": "diabetic",
+    "软食": "soft",
+    "软餐": "soft",
+}
 
 
 # ----------------------------------------------------------------------------- model
@@ -586,6 +598,12 @@ def _check_stop_against_client(
         )
     if not (_same_float(stop["lat"], client.lat) and _same_float(stop["lon"], client.lon)):
         ctx.flag(f"{where}: stop lat/lon differ from the client's")
+    named = sorted(diet for word, diet in _NOTE_DIETS.items() if word in stop["notes"])
+    if any(diet not in stop["diet"] for diet in named):
+        ctx.flag(
+            f"{where}: the notes name the diet {named} but the stop's diet is "
+            f"{sorted(stop['diet'])}; a meal the notes ask for must not be packed as another"
+        )
     for key, expected in (
         ("name", client.name),
         ("meals", client.meals),

@@ -80,7 +80,7 @@ def test_validate_warns_about_places():
     assert lines(issues) == [
         "warning: clients.csv, row 3: client 'C2' is 27.7 km from station 'S01' (more than "
         "10 km); check its latitude and longitude",
-        "warning: clients.csv, row 4: clients 'C3' (row 4), 'C4' (row 5), 'C5' (row 6) are at "
+        "warning: clients.csv, row 4: clients 'C3' (row 4), 'C4' (row 5) and 'C5' (row 6) are at "
         "one point (within 5 m) but live in 2 different buildings; the coordinates probably "
         "mark a compound or street, not each home",
     ]

@@ -82,4 +82,8 @@ def test_date_says_how_many_clients_are_due():
 def test_warnings_alone_exit_0():
     code, output = validate(DATA / "malformed" / "unknown_diet_and_column")
     assert code == 0
-    assert output[0] == "warning: clients.csv: unknown columns are ignored: '年龄'"
+    assert output[0].startswith("warning: clients.csv, row 3, column 'diet', value 'vegan；低盐'")
+    assert output[1] == (
+        "info: clients.csv: columns kept for people and not read by mealroute: '年龄'"
+    )
+    assert output[-1] == "2 stations, 3 workers, 3 clients; 0 errors, 1 warning"

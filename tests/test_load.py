@@ -37,14 +37,14 @@ from mealroute.model import (
     Worker,
     diet_of,
 )
-from mealroute.tables import (
+from mealroute.tables import tables_from_dir
+from mealroute.words import (
     format_days,
     header_key,
     key,
     parse_days,
     parse_diet,
     parse_skills,
-    tables_from_dir,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -174,7 +174,7 @@ def test_utf8_loads_every_field():
 
 
 @pytest.mark.parametrize(
-    ("name", "warnings"),
+    ("name", "issues"),
     [
         ("utf8_bom_crlf", []),
         ("gbk_with_chinese_headers", []),
@@ -183,14 +183,25 @@ def test_utf8_loads_every_field():
         ("chinese_file_names", []),
         (
             "title_row_above_header",
-            ["warning: clients.csv: the header is row 3; row 1 above it is not read"],
+            ["info: clients.csv: the header is row 3; row 1 above it is not read"],
+        ),
+        (
+            "unfamiliar_names",
+            [
+                "info: 站点信息.csv: read as the stations table, recognised by its columns "
+                "'station_id', 'lat' and 'lon'",
+                "info: 社工名单.csv: read as the workers table, recognised by its columns 'mode' "
+                "and 'capacity'",
+                "info: 助餐对象.csv: read as the clients table, recognised by its columns "
+                "'care_level' and 'address'",
+            ],
         ),
     ],
 )
-def test_every_text_format_loads_the_same_data(name, warnings):
+def test_every_text_format_loads_the_same_data(name, issues):
     dataset = dataset_from_dir(FORMATS / name)
     assert unsourced(dataset) == (STATIONS, WORKERS, CLIENTS)
-    assert lines(dataset.issues) == warnings
+    assert lines(dataset.issues) == issues
 
 
 def test_rows_are_numbered_as_the_spreadsheet_numbers_them():
@@ -353,7 +364,11 @@ def zh_sheet(name: str) -> list[list[Any]]:
 def test_one_workbook_with_chinese_sheets_and_excel_time_cells(tmp_path):
     write_workbook(tmp_path / "社工站数据.xlsx", {name: zh_sheet(name) for name in ZH_HEADERS})
     dataset = dataset_from_dir(tmp_path)
-    assert dataset.issues == ()
+    assert lines(dataset.issues) == [
+        "info: 社工站数据.xlsx[站点]: sheet '站点' is read as the stations table",
+        "info: 社工站数据.xlsx[社工]: sheet '社工' is read as the workers table",
+        "info: 社工站数据.xlsx[客户]: sheet '客户' is read as the clients table",
+    ]
     assert unsourced(dataset) == (STATIONS, WORKERS, CLIENTS)
     assert dataset.clients[2].source == Source("社工站数据.xlsx[客户]", 4)
 
@@ -363,7 +378,10 @@ def test_per_table_workbooks_mixed_with_csv(tmp_path):
     write_workbook(tmp_path / "stations.xlsx", {"Sheet1": zh_sheet("站点")})
     write_workbook(tmp_path / "clients.xlsx", {"Sheet1": zh_sheet("客户"), "Sheet2": []})
     dataset = dataset_from_dir(tmp_path)
-    assert dataset.issues == ()
+    assert lines(dataset.issues) == [
+        "info: stations.xlsx: sheet 'Sheet1' is read as the stations table",
+        "info: clients.xlsx: sheet 'Sheet1' is read as the clients table",
+    ]
     assert unsourced(dataset) == (STATIONS, WORKERS, CLIENTS)
     assert dataset.clients[0].source == Source("clients.xlsx", 2)
     assert dataset.stations[0].source == Source("stations.xlsx", 2)
@@ -393,7 +411,10 @@ def test_workbook_ids_are_text_and_rows_keep_sheet_numbers(tmp_path):
     )
     dataset = dataset_from_dir(tmp_path)
     assert lines(dataset.issues) == [
-        "warning: data.xlsx[stations]: the header is row 3; row 1 above it is not read"
+        "info: data.xlsx[stations]: sheet 'stations' is read as the stations table",
+        "info: data.xlsx[workers]: sheet 'workers' is read as the workers table",
+        "info: data.xlsx[clients]: sheet 'clients' is read as the clients table",
+        "info: data.xlsx[stations]: the header is row 3; row 1 above it is not read",
     ]
     assert dataset.stations[0].station_id == "1"
     assert dataset.stations[0].source == Source("data.xlsx[stations]", 4)
@@ -420,14 +441,29 @@ def test_two_sources_for_one_table_name_both(tmp_path):
     assert (len(dataset.stations), len(dataset.workers)) == (2, 3)
 
 
+def test_a_workbook_with_another_name_is_recognised_by_its_columns(tmp_path):
+    shutil.copy(UTF8 / "stations.csv", tmp_path / "stations.csv")
+    shutil.copy(UTF8 / "clients.csv", tmp_path / "clients.csv")
+    write_workbook(tmp_path / "排班.xlsx", {"说明": [["每周一开会"]], "Sheet1": zh_sheet("社工")})
+    dataset = dataset_from_dir(tmp_path)
+    assert lines(dataset.issues) == [
+        "info: 排班.xlsx[Sheet1]: read as the workers table, recognised by its columns "
+        "'出行方式' and '载餐量'",
+        "info: 排班.xlsx: sheet '说明' is not read: it is not a stations, workers or clients table",
+    ]
+    assert unsourced(dataset) == (STATIONS, WORKERS, CLIENTS)
+
+
 def test_a_workbook_without_table_sheets_is_named_when_a_table_is_missing(tmp_path):
     shutil.copy(UTF8 / "stations.csv", tmp_path / "stations.csv")
     shutil.copy(UTF8 / "clients.csv", tmp_path / "clients.csv")
-    write_workbook(tmp_path / "排班.xlsx", {"Sheet1": zh_sheet("社工")})
+    write_workbook(tmp_path / "排班.xlsx", {"Sheet1": [["日期", "值班"], ["周一", "甲"]]})
     assert lines(dataset_from_dir(tmp_path).issues) == [
+        "info: 排班.xlsx: sheet 'Sheet1' is not read: it is not a stations, workers or clients "
+        "table",
         f"error: {tmp_path}: no workers table: expected workers.csv or workers.xlsx, or a sheet "
         "named workers in a workbook (other accepted names: 社工, 社工表, 送餐员); "
-        "files not used: 排班.xlsx (sheets: Sheet1)"
+        "files not used: 排班.xlsx (sheets: Sheet1)",
     ]
 
 
@@ -521,7 +557,7 @@ MALFORMED_CASES = [
         (2, 0, 3, 0),
         "error: {dir}: no workers table: expected workers.csv or workers.xlsx, or a sheet "
         "named workers in a workbook (other accepted names: 社工, 社工表, 送餐员); files not "
-        "used: workers_2024.csv",
+        "used: 排班说明.txt",
     ),
     case(
         "missing_stations_table",
@@ -555,7 +591,7 @@ MALFORMED_CASES = [
     case(
         "capacity_not_whole",
         (2, 1, 3, 0),
-        "error: workers.csv, row 2, column 'capacity', value '2.5': capacity 2.5 is not a "
+        "error: workers.csv, row 2, column 'capacity', value '2.5': capacity '2.5' is not a "
         "whole number",
         "error: workers.csv, row 3, column 'capacity', value 'six': capacity 'six' is not a "
         "whole number",
@@ -685,7 +721,7 @@ MALFORMED_CASES = [
     case(
         "unknown_diet_and_column",
         (2, 3, 3, 0),
-        "warning: clients.csv: unknown columns are ignored: '年龄'",
+        "info: clients.csv: columns kept for people and not read by mealroute: '年龄'",
         "warning: clients.csv, row 3, column 'diet', value 'vegan；低盐': unknown diet "
         "'vegan' is kept as it is; known diets: regular (普通), soft (软食), low-salt (低盐), "
         "diabetic (糖尿病) or halal (清真)",
@@ -856,10 +892,11 @@ def test_header_spellings(header, column):
 
 
 def test_diet_and_skills_words():
-    assert parse_diet("低盐；糖尿病") == ("diabetic;low-salt", ())
-    assert parse_diet("Soft, 低盐、LOW_SALT") == ("low-salt;soft", ())
-    assert parse_diet("") == ("regular", ())
-    assert parse_diet("Vegan;清真") == ("halal;vegan", ("vegan",))
+    assert parse_diet("低盐；糖尿病") == ({"diabetic", "low-salt"}, ())
+    assert parse_diet("Soft, 低盐、LOW_SALT") == ({"low-salt", "soft"}, ())
+    assert parse_diet("") == ({"regular"}, ())
+    assert parse_diet("普通、清真") == ({"halal"}, ())
+    assert parse_diet("Vegan;清真") == ({"halal", "vegan"}, ("vegan",))
     assert parse_skills("女；轮椅, Wheelchair、Sign Language") == frozenset(
         {"female", "wheelchair", "sign language"}
     )
