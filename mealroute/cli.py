@@ -401,8 +401,9 @@ def plan(
     if settings.reproducible and time_limit is not None:
         voice.note(voice.words("time_limit_ignored", steps=settings.work_limit), "yellow")
     dataset = dataset_from_path(data)
-    for issue in dataset.issues:
-        voice.issue(issue)
+    for issue in dataset.issues:  # what was read from where is for `validate` to say
+        if issue.severity != Severity.INFO:
+            voice.issue(issue)
     if any(issue.row is None for issue in dataset.errors):
         raise voice.fail("nothing_planned", EXIT_NOTHING)
     only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 
 _HHMM = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?\s*$")
 # 11点30, 11点30分, 11点, 11点半, 11时30分, 11:30 with Chinese colon handled above
@@ -42,7 +43,7 @@ def parse_clock(value: object) -> int:
         if math.isfinite(value) and 0 <= value < 1:
             return round(value * DAY)
         raise ValueError(f"{value!r} is not a time of day; expected HH:MM such as 11:30")
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width １１：３０ too
     match = _HHMM.match(text)
     if match:
         hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)

@@ -100,7 +100,9 @@ def station_days(
             lon=None,
             routes=(),
             unserved=tuple(_rejected_unserved(row) for row in rows),
-            error=Message("station_missing", {"station": station_id}),
+            error=Message("station_missing", {"station": station_id})
+            if station_id
+            else Message("no_station_named"),
         )
         for station_id, rows in orphans.items()
     ]

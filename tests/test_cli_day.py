@@ -225,3 +225,18 @@ def test_a_symlinked_plan_json_in_the_folder_is_replaced_not_followed(
     assert result.exit_code == 0, result.output
     assert not (out / "plan.json").is_symlink()
     assert elsewhere.read_bytes() == kept  # the link's target is nobody's business of ours
+
+
+def test_client_rows_without_a_station_are_listed_as_such(
+    tmp_path: Path, tiny_station: dict
+) -> None:
+    data = two_stations(tiny_station)
+    data["clients"][0]["station_id"] = ""  # in a two-station folder nobody can guess it
+    data_dir = write_data_dir(tmp_path / "data", **data)
+    out = tmp_path / "day"
+    result = run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST, "--lang", "en")
+    assert result.exit_code == 3
+    [orphan] = [s for s in read_plan(out)["stations"] if s["station_id"] == "?"]
+    assert orphan["error"]["code"] == "no_station_named"
+    assert [u["client_id"] for u in orphan["unserved"]] == ["C1"]
+    assert "these client rows name no station" in result.stdout

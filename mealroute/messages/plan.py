@@ -60,6 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "station {station} is not in the stations table (or its row is invalid)",
         "zh": "站点表中没有站点{station}（或该行有错误）",
     },
+    "no_station_named": {
+        "en": "these client rows name no station; fill in their station column",
+        "zh": "这些服务对象的行没有填写所属站点，请补填站点",
+    },
     "row_rejected": {
         "en": "{file}, row {row}: {problems}",
         "zh": "{file} 第{row}行：{problems}",
