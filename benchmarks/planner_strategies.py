@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from mealroute import planner
-from mealroute.load import dataset_from_dir
+from mealroute.read.load import dataset_from_dir
 from mealroute.sample import write_sample
 from mealroute.settings import Settings
 

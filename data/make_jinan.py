@@ -13,7 +13,7 @@ What it does to the generated sample, so the bundle looks like files a station s
 - ``stations.csv`` stays as generated: UTF-8 with a BOM, English headers;
 - ``workers.csv``: UTF-8 without a BOM, English headers;
 - ``clients.csv``: GBK with CRLF line ends (what Chinese Excel's "CSV" writes), Chinese
-  headers (the first alias in :mod:`mealroute.columns`, 服务时长 with its unit) and
+  headers (the first alias in :mod:`mealroute.read.columns`, 服务时长 with its unit) and
   Chinese values: 失能/半失能/其他, 软食、低盐, 女、轮椅, 每天/工作日/周一、周三、周五.
 
 The same run always writes the same bytes.
@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mealroute.columns import CARE_LEVELS, CLIENTS, DAY_SETS, DIETS, SKILLS, WEEKDAY_WORDS
+from mealroute.read.columns import CARE_LEVELS, CLIENTS, DAY_SETS, DIETS, SKILLS, WEEKDAY_WORDS
 from mealroute.sample import write_sample
 
 SEED = 9  # four central-city street offices, three county seats and a town

@@ -381,7 +381,7 @@ def plan(
 ) -> None:
     """Plan every station's lunch routes for one date and write the day's folder."""
     from .day import MergeError, merge_plans, now, unknown_stations
-    from .load import dataset_from_path
+    from .read.load import dataset_from_path
 
     started = time.perf_counter()
     voice = _early_voice(lang, data, quiet)
@@ -620,8 +620,8 @@ def validate(
     lang: LangOption = None,
 ) -> None:
     """Check the input files: every problem at once, with file, row, column and value."""
-    from .checks import validate_dataset
-    from .load import dataset_from_path
+    from .read.checks import validate_dataset
+    from .read.load import dataset_from_path
 
     voice = _early_voice(lang, data)
     day = _parse_date(date, voice) if date else None

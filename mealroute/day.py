@@ -99,7 +99,7 @@ def plan_day(
     SettingsError
         When ``mealroute.toml`` is bad.
     """
-    from .load import dataset_from_path
+    from .read.load import dataset_from_path
 
     path = Path(data)
     dataset = dataset_from_path(path)

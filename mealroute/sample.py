@@ -33,9 +33,9 @@ from pathlib import Path
 
 import mealroute
 
-from .columns import CLIENTS, STATIONS, WORKERS, Table
 from .errors import MealrouteError, SettingsError
 from .model import CareLevel, Mode
+from .read.columns import CLIENTS, STATIONS, WORKERS, Table
 from .settings import Settings
 
 FILE_NAMES = ("stations.csv", "workers.csv", "clients.csv")

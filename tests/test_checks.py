@@ -1,4 +1,4 @@
-"""The checks across rows behind `mealroute validate` (mealroute.checks).
+"""The checks across rows behind `mealroute validate` (mealroute.read.checks).
 
 Each test builds a station, its workers and a few clients by hand, so every
 distance, window and load in a message can be checked by hand; the last ones run
@@ -12,9 +12,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from mealroute.checks import validate_dataset
-from mealroute.load import dataset_from_dir
 from mealroute.model import CareLevel, Client, Dataset, Issue, Mode, Source, Station, Worker
+from mealroute.read.checks import validate_dataset
+from mealroute.read.load import dataset_from_dir
 from mealroute.settings import Settings
 
 UTF8 = Path(__file__).parent / "data" / "formats" / "utf8"

@@ -121,7 +121,7 @@ def test_replanning_one_station_keeps_the_others(tmp_path: Path, tiny_station: d
     index = (out / "index.html").read_text("utf-8")
     assert "S1" in index and "S2" in index
     assert {"S1", "S2"} <= {p.name for p in (out / "stations").iterdir()}
-    from mealroute.load import dataset_from_dir
+    from mealroute.read.load import dataset_from_dir
     from mealroute.settings import Settings
 
     dataset = dataset_from_dir(data_dir)

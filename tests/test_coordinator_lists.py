@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from mealroute.load import dataset_from_path
 from mealroute.model import Message
+from mealroute.read.load import dataset_from_path
 from mealroute.settings import Settings
 
 from .checker import assert_valid_plan

@@ -17,8 +17,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mealroute.load import dataset_from_path
 from mealroute.model import Message
+from mealroute.read.load import dataset_from_path
 from mealroute.settings import Settings
 
 from .checker import assert_valid_plan

@@ -18,7 +18,7 @@ from mealroute.model import Issue, Message
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MODULES = ("sources.py", "tables.py", "load.py", "rows.py", "checks.py", "csvfile.py", "xlsx.py")
-PACKAGE = Path(__file__).resolve().parents[1] / "mealroute"
+PACKAGE = Path(__file__).resolve().parents[1] / "mealroute" / "read"
 
 
 @pytest.mark.parametrize("code", sorted(catalogue()))

@@ -1,4 +1,4 @@
-"""Loading a data directory (mealroute.load, mealroute.tables).
+"""Loading a data directory (mealroute.read.load, mealroute.read.tables).
 
 Good inputs live in tests/data/formats (each one the same three stations/workers/
 clients in another format), malformed ones in tests/data/malformed/<defect>/ (the
@@ -21,8 +21,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mealroute.clock import format_clock, parse_clock
-from mealroute.columns import CARE_LEVELS, DIETS, MODES, SKILLS, TABLES
-from mealroute.load import dataset_from_dir
 from mealroute.model import (
     EVERY_DAY,
     WEEKDAYS,
@@ -37,8 +35,10 @@ from mealroute.model import (
     Worker,
     diet_of,
 )
-from mealroute.tables import tables_from_dir
-from mealroute.words import (
+from mealroute.read.columns import CARE_LEVELS, DIETS, MODES, SKILLS, TABLES
+from mealroute.read.load import dataset_from_dir
+from mealroute.read.tables import tables_from_dir
+from mealroute.read.words import (
     format_days,
     header_key,
     key,

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from mealroute.load import dataset_from_dir
 from mealroute.model import Message, StationPlan
 from mealroute.parallel import plan_station_safely, plan_stations
 from mealroute.planner import StationDay, station_days
+from mealroute.read.load import dataset_from_dir
 from mealroute.settings import Settings
 
 from .conftest import SAMPLE, read_plan

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mealroute.day import plan_dataset
-from mealroute.load import dataset_from_dir
 from mealroute.model import CareLevel, Client, Mode, Station, Worker
 from mealroute.planjson import plan_to_dict
+from mealroute.read.load import dataset_from_dir
 from mealroute.settings import Settings
 
 from .checker import assert_valid_plan, priority_inversions

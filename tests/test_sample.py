@@ -16,9 +16,11 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mealroute.checks import validate_dataset
 from mealroute.clock import parse_clock
-from mealroute.columns import (
+from mealroute.errors import MealrouteError, SettingsError
+from mealroute.model import CareLevel, Mode
+from mealroute.read.checks import validate_dataset
+from mealroute.read.columns import (
     CLIENTS,
     DAY_SETS,
     DIETS,
@@ -28,9 +30,7 @@ from mealroute.columns import (
     WORKERS,
     Table,
 )
-from mealroute.errors import MealrouteError, SettingsError
-from mealroute.load import dataset_from_dir
-from mealroute.model import CareLevel, Mode
+from mealroute.read.load import dataset_from_dir
 from mealroute.sample import (
     FILE_NAMES,
     MAX_CLIENT_KM,

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..columns import TABLES
 from ..model import WEEKDAYS, Message
+from ..read.columns import TABLES
 
 # ---------------------------------------------------------------- building blocks
 

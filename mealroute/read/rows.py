@@ -17,9 +17,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from .clock import format_clock, parse_clock
-from .messages.input import choices, column_word, coordinate_word
-from .model import Issue, Message, Severity, Source
+from ..clock import format_clock, parse_clock
+from ..messages.input import choices, column_word, coordinate_word
+from ..model import Issue, Message, Severity, Source
 from .tables import RawRow, RawTable
 from .words import UnknownDayError, cell_text, key, number_of, parse_days
 

@@ -19,10 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from .columns import CARE_LEVELS, DIETS, MODES
-from .limits import MAX_CAPACITY, MAX_MEALS
-from .messages.input import choices, quoted
-from .model import (
+from ..messages.input import choices, quoted
+from ..model import (
     CareLevel,
     Client,
     Dataset,
@@ -34,6 +32,8 @@ from .model import (
     Worker,
     diet_of,
 )
+from .columns import CARE_LEVELS, DIETS, MODES
+from .limits import MAX_CAPACITY, MAX_MEALS
 from .rows import RowReader
 from .sources import OTHER_SPREADSHEETS, TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from .tables import RawTable, TablesRead, tables_from_dir, tables_from_workbook

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import CareLevel, Mode
+from ..model import CareLevel, Mode
 
 
 @dataclass(frozen=True)

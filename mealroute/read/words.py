@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..model import REGULAR, WEEKDAYS, Diet, diet_of
 from .columns import DAY_SETS, DIETS, SKILLS, WEEKDAY_WORDS
-from .model import REGULAR, WEEKDAYS, Diet, diet_of
 
 
 def key(text: str) -> str:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..messages.input import and_list, column_word, quoted_list, table_word
+from ..model import Issue, Message, Severity
 from .columns import TABLES, Table
 from .limits import MAX_CELL_CHARS
-from .messages.input import and_list, column_word, quoted_list, table_word
-from .model import Issue, Message, Severity
 from .sources import (
     BY_KEY,
     KEPT,

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import Message
 from .columns import TABLES
-from .model import Message
 from .words import header_key
 
 DELIMITERS = ",\t;"

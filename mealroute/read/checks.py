@@ -18,10 +18,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .clock import format_clock
-from .messages.input import and_list, quoted, weekday_word
-from .model import Client, Dataset, Issue, Message, Severity, Station, Worker
-from .settings import Settings
+from ..clock import format_clock
+from ..messages.input import and_list, quoted, weekday_word
+from ..model import Client, Dataset, Issue, Message, Severity, Station, Worker
+from ..settings import Settings
 
 FAR_KM = 10.0  # a client further than this from its station is probably misplaced
 SAME_POINT_M = 5.0  # clients closer than this are at "one point"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..model import Message
 from .limits import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -37,7 +38,6 @@ from .limits import (
     MAX_WORKBOOK_UNPACKED,
     MB,
 )
-from .model import Message
 
 PROLOG_BYTES = 4096  # where an XML document type declaration would be
 HEAD_ROWS = 12  # rows kept from a refused sheet, so it can still be recognised

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..messages.input import and_list, quoted_list, table_word
+from ..model import Issue, Message, Severity
 from .columns import KEPT_FOR_PEOPLE, RECOGNITION_ORDER, TABLES, Column, Table
 from .csvfile import StrayQuote, decode, delimiter_of, read_rows
 from .limits import MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES, MB
-from .messages.input import and_list, quoted_list, table_word
-from .model import Issue, Message, Severity
 from .words import cell_text, header_key, key
 from .xlsx import Sheet, read_workbook
 
