@@ -172,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(f"mealroute plan failed with exit code {plan.exit_code}")
         written = json.loads((plan_dir / "plan.json").read_text(encoding="utf-8"))
         totals, settings = written["totals"], written["settings"]
+        files = [p for p in plan_dir.rglob("*") if p.is_file()]
+        pack_mb = round(sum(p.stat().st_size for p in files) / 1e6, 1)
+        worker_kb = sorted(p.stat().st_size / 1e3 for p in plan_dir.glob("stations/*/worker-*"))
     row = {
         "date_run": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
         "stations": args.stations,
@@ -184,21 +187,35 @@ def main(argv: Sequence[str] | None = None) -> None:
         **{f"sample_{k}": v for k, v in asdict(sample).items() if k != "exit_code"},
         **{f"plan_{k}": v for k, v in asdict(plan).items()},
         **{f"total_{k}": totals[k] for k in TOTALS},
+        "pack_mb": pack_mb,
+        "pack_files": len(files),
+        "worker_page_kb_median": round(worker_kb[len(worker_kb) // 2]) if worker_kb else "",
         "machine": machine,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    new = not args.out.exists()
-    with args.out.open("a", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(row))
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
+    append_row(args.out, row)
     print(
         f"plan: {plan.wall_s} s wall, {plan.cpu_s} s CPU, peak RSS {plan.max_rss_mb} MB "
         f"(largest process), {plan.tree_rss_mb} MB (process tree); "
         f"served {totals['served']}/{totals['clients']}, unserved {totals['unserved']}, "
-        f"failed stations {totals['stations_failed']}; wrote a row to {args.out}"
+        f"failed stations {totals['stations_failed']}; pack {pack_mb} MB in {len(files)} "
+        f"files; wrote a row to {args.out}"
     )
+
+
+def append_row(path: Path, row: dict[str, object]) -> None:
+    """Add ``row`` to the CSV at ``path``; new columns widen the file (old rows blank)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, object]] = []
+    fields: list[str] = []
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields, rows = list(reader.fieldnames or []), list(reader)
+    fields += [key for key in row if key not in fields]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, restval="")
+        writer.writeheader()
+        writer.writerows([*rows, row])
 
 
 if __name__ == "__main__":
