@@ -232,11 +232,12 @@
     return reg;
   }
 
-  // A legend in the bottom-left corner, moved from the page into the map.
-  function legendControl(map) {
-    var source = document.getElementById('mr-legend');
-    if (!source) { return; }
-    var control = L.control({position: 'bottomleft'});
+  // A block of the page (written hidden, so it reads without script) moved into a
+  // corner of the map as a Leaflet control; null if the page has no such block.
+  function mountControl(map, id, position) {
+    var source = document.getElementById(id);
+    if (!source) { return null; }
+    var control = L.control({position: position});
     control.onAdd = function () {
       source.hidden = false;
       L.DomEvent.disableClickPropagation(source);
@@ -244,20 +245,18 @@
       return source;
     };
     control.addTo(map);
+    return source;
+  }
+
+  // The legend, bottom left.
+  function legendControl(map) {
+    mountControl(map, 'mr-legend', 'bottomleft');
   }
 
   // The overview's list of workers: a checkbox shows or hides each worker.
   function workerPanel(map, reg) {
-    var source = document.getElementById('mr-workers');
+    var source = mountControl(map, 'mr-workers', 'topright');
     if (!source) { return; }
-    var control = L.control({position: 'topright'});
-    control.onAdd = function () {
-      source.hidden = false;
-      L.DomEvent.disableClickPropagation(source);
-      L.DomEvent.disableScrollPropagation(source);
-      return source;
-    };
-    control.addTo(map);
     if (window.innerWidth >= 700) { source.open = true; }
     Array.prototype.forEach.call(source.querySelectorAll('input[data-worker]'), function (box) {
       box.addEventListener('change', function () {
