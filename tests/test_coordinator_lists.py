@@ -283,3 +283,51 @@ def test_a_bad_row_naming_its_station_by_name_is_reported_under_that_station(
     assert Message.from_json(unserved["reason"]).text("en") == (
         "clients.csv, row 3: latitude '36.66x' is not a number"
     )
+
+
+def test_a_workbook_without_id_columns_plans_in_one_go(tmp_path: Path) -> None:
+    """The station sheet names the station, the worker sheet the workers, the client
+    sheet numbers its rows (序号) and ends with 合计 | 4人: ids come from names and
+    序号, the total row is skipped, and everyone is planned or unserved with a reason."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    stations = book.active
+    stations.title = "站点信息"
+    stations.append(["站点名称", "经度", "纬度", "联系电话"])
+    stations.append(["甸柳社工站", 117.0653, 36.6690, "0531-88880001"])
+    workers = book.create_sheet("社工名单")
+    workers.append(["姓名", "出行方式", "载餐量", "上班时间", "下班时间", "联系电话"])
+    workers.append(["李娜", "电动车", 6, "09:00", "13:30", 13800001111])
+    workers.append(["王强", "步行", 3, "10:00", "13:00", 13800002222])
+    clients = book.create_sheet("助餐对象")
+    clients.append(["序号", "姓名", "失能等级", "地址", "联系电话", "经度", "纬度", "备注"])
+    clients.append([1, "赵桂兰", "失能", "甸柳新村三区5号楼", 13900000001, 117.0661, 36.6702, ""])
+    clients.append([2, "钱秀英", "半失能", "甸柳新村三区7号楼", 13900000002, 117.0665, 36.6704, ""])
+    clients.append([3, "孙建国", "失能", "甸柳新村二区3号楼", 13900000003, None, None, "低盐"])
+    clients.append([4, "李淑珍", "半失能", "甸柳新村一区1号楼", 13900000004, 117.0640, 36.6680, ""])
+    clients.append(["合计", "4人"])
+    workbook = tmp_path / "花名册.xlsx"
+    book.save(workbook)
+
+    code, output = validate(workbook)
+    assert code == 1  # 孙建国 has no coordinates
+    assert (
+        "warning: 花名册.xlsx[站点信息]: there is no station_id column, so each row's '站点名称' "
+        "is its id; give no two rows the same '站点名称', and keep it the same from day to day"
+    ) in output
+    assert any("row 6: a total or footer row ('合计')" in line for line in output)
+    assert output[-1] == "1 station, 2 workers, 4 clients; 2 errors, 7 warnings"
+
+    plan = plan_and_check(workbook, tmp_path / "day")
+    [station] = plan["stations"]
+    assert station["station_id"] == "甸柳社工站"
+    assert [r["worker_id"] for r in station["routes"]] == ["李娜", "王强"]
+    [unserved] = station["unserved"]
+    assert (unserved["client_id"], unserved["name"], unserved["phone"]) == (
+        "3",
+        "孙建国",
+        "13900000003",
+    )
+    assert unserved["address"] == "甸柳新村二区3号楼" and unserved["care_level"] == "disabled"
+    assert station["served"] == 3

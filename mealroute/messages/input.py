@@ -379,6 +379,11 @@ _TABLE: dict[str, dict[str, str]] = {
         "zh": "没有{column}列，使用“{header}”列的数字作为编号；编号必须每天保持不变（规划和"
         "重新规划按编号找到每一行），删除或排序后请不要重新编号",
     },
+    "ids_from_names": {
+        "en": "there is no {column} column, so each row's '{header}' is its id; give no two "
+        "rows the same '{header}', and keep it the same from day to day",
+        "zh": "没有{column}列，使用“{header}”作为编号；“{header}”不能重复，并请每天保持不变",
+    },
     "values_without_header": {
         "en": "values in column {columns} have no header and are ignored"
         "|values in columns {columns} have no header and are ignored",

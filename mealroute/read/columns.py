@@ -25,6 +25,9 @@ class Column:
     # Required, except when it can be inferred: a single-station folder needs no
     # station column in workers and clients.
     inferable: bool = False
+    # With neither this column nor a fallback, the values of this other column are
+    # the ids (a station or a worker is named uniquely by its name), with a warning.
+    same_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ STATIONS = Table(
             ("站点编号", "站点id", "站点代码", "编号", "id"),
             "unique id",
             fallbacks=_SERIAL,
+            same_as="name",
         ),
         Column("name", True, ("站点名称", "名称", "站点", "站名"), "station name"),
         Column("lat", True, ("纬度", "latitude"), "WGS-84 latitude, degrees"),
@@ -87,6 +91,7 @@ WORKERS = Table(
             ("社工编号", "工号", "员工编号", "编号", "id"),
             "unique id",
             fallbacks=_SERIAL,
+            same_as="name",
         ),
         Column("name", True, ("姓名", "社工姓名", "名字"), "name"),
         Column(

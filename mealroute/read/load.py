@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from ..messages.input import choices, quoted
+from ..messages.input import choices, quoted_list
 from ..model import (
     CareLevel,
     Client,
@@ -200,7 +200,7 @@ def _diet(row: RowReader) -> frozenset[str]:
     in_notes = diets_in_text(row.text("notes"))
     missing = {name: word for name, word in in_notes.items() if name not in diet}
     if missing:
-        words = [quoted(word) for word in missing.values()]
+        words = quoted_list(list(missing.values()))
         added = diet_of([*diet, *missing])
         if not row.raw.has("diet"):
             message = Message("diet_from_notes", {"words": words, "diet": sorted(added)})

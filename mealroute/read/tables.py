@@ -203,9 +203,9 @@ def _footer(values: list[Any], identifying: set[int]) -> str | None:
         found = _footer_word(text)
         if found is not None:
             word = word or found
-        elif index in identifying or (
-            number_of(value) is None and not _COUNT.match(unicodedata.normalize("NFKC", text))
-        ):
+        elif _COUNT.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))):
+            continue  # "4人", "60户": a count, never who a record is (合计 | 4人)
+        elif index in identifying or number_of(value) is None:
             return None
     return word or ""
 
@@ -286,6 +286,19 @@ def _raw_table(table: Table, label: str, grid: Grid, issues: list[Issue]) -> Raw
                     name=column.name,
                 )
                 break
+    for column in table.columns:
+        if column.name in headers or column.same_as not in headers:
+            continue
+        source = column.same_as
+        index_of[column.name] = index_of[source]
+        headers[column.name] = headers[source]
+        say(
+            WARNING,
+            "ids_from_names",
+            header=headers[source],
+            column=column_word(table.name, column.name),
+            name=column.name,
+        )
     if unknown:
         say(WARNING, "columns_unknown", columns=quoted_list(unknown, limit=LISTED), n=len(unknown))
     if kept:
