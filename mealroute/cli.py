@@ -442,7 +442,7 @@ def plan(
         logger.warning("end status=interrupted")
         _close(logger)
         raise _stopped(stop, voice) from None
-    _print_summary(result, voice, replanned=set(only) if only and previous else None)
+    _print_summary(result, voice)
     if previous is not None and only:
         kept = [s for s in result.stations if s.station_id not in set(only)]
         voice.say("merged", replanned=only, kept=len(kept))
@@ -553,7 +553,7 @@ def _clock(seconds: int | None) -> str:
     return "-" if seconds is None else format_clock(seconds)
 
 
-def _print_summary(plan: Plan, voice: Voice, *, replanned: set[str] | None = None) -> None:
+def _print_summary(plan: Plan, voice: Voice) -> None:
     if voice.quiet:
         return
     w = voice.words
@@ -566,7 +566,10 @@ def _print_summary(plan: Plan, voice: Voice, *, replanned: set[str] | None = Non
         "col_workers",
         "col_km",
     ):
-        table.add_column(w(code), justify="left" if code == "col_station" else "right")
+        if code == "col_station":  # ids in full: a coordinator looks them up
+            table.add_column(w(code), no_wrap=True, overflow="fold")
+        else:
+            table.add_column(w(code), justify="right")
     table.add_column(w("col_first_out"))
     table.add_column(w("col_last_back"))
     for station in plan.stations:
@@ -575,8 +578,6 @@ def _print_summary(plan: Plan, voice: Voice, *, replanned: set[str] | None = Non
         name = Text(safe(station.station_id))
         if station.error:
             name.append(" " + w("failed_mark"), style="red")
-        elif replanned and station.station_id in replanned:
-            name.append(" " + w("replanned_mark"), style="cyan")
         table.add_row(
             name,
             str(station.clients),

@@ -239,3 +239,14 @@ def test_several_phone_numbers_in_one_cell_are_several_links() -> None:
     )
     links = [a.attrs["href"] for a in page_of(plan).find_all("a") if "tel" in a.classes]
     assert links[:2] == ["tel:13800000000", "tel:053188881234"]
+
+
+def test_an_id_that_is_the_name_is_not_shown_twice(tmp_path: Path) -> None:
+    plan = sample_plan()
+    s1 = plan.stations[0]
+    named = dataclasses.replace(s1.routes[0], worker_id=s1.routes[0].name)
+    plan = dataclasses.replace(
+        plan, stations=(dataclasses.replace(s1, routes=(named, *s1.routes[1:])), *plan.stations[1:])
+    )
+    text = write_index(plan, tmp_path, lang="zh").read_text("utf-8")
+    assert f"{named.name} <span" not in text  # no "李娜 (李娜)"

@@ -25,7 +25,7 @@ from functools import cache, partial
 import jinja2
 
 from .. import clock, messages
-from ..model import Issue, Message, Plan
+from ..model import Issue, Message, Plan, Route
 from .phones import phones
 
 LANGS = messages.LANGS
@@ -483,3 +483,10 @@ def html_environment(lang: str) -> jinja2.Environment:
         meals=partial(format_meals, lang=lang),
     )
     return environment
+
+
+def worker_label(route: Route) -> str:
+    """A worker as lists name them: ``W1 李娜``; the id alone when it is the name."""
+    if not route.name or route.name == route.worker_id:
+        return route.worker_id
+    return f"{route.worker_id} {route.name}"

@@ -55,7 +55,7 @@ FIT_MAX_ZOOM = 17
 
 def worker_label(route: Route) -> str:
     """``"W1 王芳"``, or the ID alone when the worker has no name."""
-    return f"{route.worker_id} {route.name}" if route.name else route.worker_id
+    return i18n.worker_label(route)
 
 
 def station_label(station: StationPlan) -> str:

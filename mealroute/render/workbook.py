@@ -33,7 +33,7 @@ from ..messages import care_word, check_lang, mode_word
 from ..model import Plan, Route, StationPlan, is_halal
 from . import paths
 from .cells import spreadsheet_safe
-from .i18n import diet_label, format_date, label
+from .i18n import diet_label, format_date, label, worker_label
 
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -221,7 +221,7 @@ def build_workbook(plan: Plan, *, lang: str) -> Workbook:
     summary.title = summary_name
     pairs = [(station, route) for station in plan.stations for route in station.routes]
     names = sheet_names(
-        (f"{route.worker_id} {route.name}".strip() for _, route in pairs),
+        (worker_label(route) for _, route in pairs),
         taken=(summary_name, unserved_name),
     )
     rows = (_summary_row(s, r, name, lang) for (s, r), name in zip(pairs, names, strict=True))
