@@ -19,6 +19,24 @@ TUESDAY = "2026-12-01"
 FAST = ("--reproducible", "--work-limit", "40", "--jobs", "1")
 
 
+def checked(out: Path, data_dir: Path, **settings: Any) -> dict[str, Any]:
+    """plan.json of ``out``, after the independent checker has passed it."""
+    from mealroute.read.load import dataset_from_path
+    from mealroute.settings import Settings
+
+    plan = read_plan(out)
+    dataset = dataset_from_path(data_dir)
+    assert_valid_plan(
+        plan,
+        dataset.clients,
+        dataset.workers,
+        dataset.stations,
+        Settings(reproducible=True, work_limit=40, **settings),
+        rejected_ids={row.client_id for row in dataset.rejected},
+    )
+    return plan
+
+
 def pack_files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
 
@@ -64,14 +82,14 @@ def test_three_runs_into_one_folder_leave_only_the_last_plans_files(
     out = tmp_path / "day"
     write_data_dir(data_dir, **tiny_station)
     assert run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST).exit_code == 0
-    first = read_plan(out)
+    first = checked(out, data_dir)
     assert worker_pages(out) == {"worker-W1.html", "worker-W2.html"}
     # W2 leaves the station: her page must not stay behind with yesterday's stops.
     tiny_station["workers"] = tiny_station["workers"][:1]
     write_data_dir(data_dir, **tiny_station)
     assert run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST).exit_code == 0
     assert worker_pages(out) == {"worker-W1.html"}
-    second = read_plan(out)
+    second = checked(out, data_dir)
     assert second["plan_id"] != first["plan_id"]
     assert run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST).exit_code == 0
     third = read_plan(out)
@@ -88,7 +106,7 @@ def test_an_idle_worker_stays_on_the_roster(tmp_path: Path, tiny_station: dict) 
     data_dir = write_data_dir(tmp_path / "data", **tiny_station)
     out = tmp_path / "day"
     assert run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST).exit_code == 0
-    plan = read_plan(out)
+    plan = checked(out, data_dir)
     routes = plan["stations"][0]["routes"]
     assert [r["worker_id"] for r in routes] == ["W1", "W2"]
     assert sorted(len(r["trips"]) for r in routes) == [0, 1]
@@ -121,17 +139,7 @@ def test_replanning_one_station_keeps_the_others(tmp_path: Path, tiny_station: d
     index = (out / "index.html").read_text("utf-8")
     assert "S1" in index and "S2" in index
     assert {"S1", "S2"} <= {p.name for p in (out / "stations").iterdir()}
-    from mealroute.read.load import dataset_from_dir
-    from mealroute.settings import Settings
-
-    dataset = dataset_from_dir(data_dir)
-    assert_valid_plan(
-        after,
-        dataset.clients,
-        dataset.workers,
-        dataset.stations,
-        Settings(reproducible=True, work_limit=40, lang="en"),
-    )
+    checked(out, data_dir, lang="en")
 
 
 def test_replanning_into_another_days_folder_is_refused(tmp_path: Path, tiny_station: dict) -> None:
@@ -236,7 +244,7 @@ def test_client_rows_without_a_station_are_listed_as_such(
     out = tmp_path / "day"
     result = run("plan", data_dir, "--date", TUESDAY, "--out", out, *FAST, "--lang", "en")
     assert result.exit_code == 3
-    [orphan] = [s for s in read_plan(out)["stations"] if s["station_id"] == "?"]
+    [orphan] = [s for s in checked(out, data_dir, lang="en")["stations"] if s["station_id"] == "?"]
     assert orphan["error"]["code"] == "no_station_named"
     assert [u["client_id"] for u in orphan["unserved"]] == ["C1"]
     assert "these client rows name no station" in result.stdout

@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from mealroute.model import Message, StationPlan
+from mealroute.model import Message, Plan, StationPlan
 from mealroute.parallel import plan_station_safely, plan_stations
+from mealroute.planjson import plan_to_dict
 from mealroute.planner import StationDay, station_days
 from mealroute.read.load import dataset_from_dir
 from mealroute.settings import Settings
 
+from .checker import assert_valid_plan
 from .conftest import SAMPLE, read_plan
 
 TUESDAY = dt.date(2026, 12, 1)
@@ -59,6 +61,21 @@ def test_a_dead_process_fails_its_station_only() -> None:
     assert s02.served == 0 and len(s02.unserved) == len(days[1].clients)
     assert {u.reason.code for u in s02.unserved} == {"station_failed"}
     assert all(p.served > 0 for p in plans if p.station_id != "S02")
+    # The failed station still lists its workers (idle) and every client, unserved.
+    assert_checked(plans, days)
+
+
+def assert_checked(plans: list[StationPlan], days: list[StationDay]) -> None:
+    """The independent checker passes the plan these station plans make."""
+    document = plan_to_dict(Plan(date=TUESDAY, stations=tuple(plans), settings=QUICK.to_dict()))
+    assert_valid_plan(
+        document,
+        [c for d in days for c in d.clients],
+        [w for d in days for w in d.workers],
+        [d.station for d in days],
+        QUICK,
+        date=TUESDAY,
+    )
 
 
 def test_one_process_is_enough_and_survives_a_death() -> None:
