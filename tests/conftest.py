@@ -65,6 +65,30 @@ def read_plan(folder: Path) -> dict[str, Any]:
     return dict(json.loads((folder / "plan.json").read_text(encoding="utf-8")))
 
 
+def checked_plan(out: Path, data: Path, settings: Any, **options: Any) -> dict[str, Any]:
+    """``out``'s plan.json, after the independent checker passed it against ``data``.
+
+    ``settings`` are those the plan was made with; ``options`` go to
+    :func:`tests.checker.assert_valid_plan` (e.g. ``date``). Rejected client rows of
+    ``data`` must be listed unserved.
+    """
+    from mealroute.read.load import dataset_from_path
+    from tests.checker import assert_valid_plan
+
+    plan = read_plan(out)
+    dataset = dataset_from_path(data)
+    assert_valid_plan(
+        plan,
+        dataset.clients,
+        dataset.workers,
+        dataset.stations,
+        settings,
+        rejected_ids={row.client_id for row in dataset.rejected},
+        **options,
+    )
+    return plan
+
+
 @pytest.fixture
 def tiny_station() -> dict[str, list[dict[str, Any]]]:
     """One station in Jinan with two workers and five clients a few hundred metres away."""

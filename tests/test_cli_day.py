@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from mealroute.model import Message
+from mealroute.settings import Settings
 
-from .checker import assert_valid_plan
-from .conftest import SAMPLE, read_plan, run, write_data_dir
+from .conftest import SAMPLE, checked_plan, read_plan, run, write_data_dir
 
 TUESDAY = "2026-12-01"
 FAST = ("--reproducible", "--work-limit", "40", "--jobs", "1")
@@ -21,20 +21,7 @@ FAST = ("--reproducible", "--work-limit", "40", "--jobs", "1")
 
 def checked(out: Path, data_dir: Path, **settings: Any) -> dict[str, Any]:
     """plan.json of ``out``, after the independent checker has passed it."""
-    from mealroute.read.load import dataset_from_path
-    from mealroute.settings import Settings
-
-    plan = read_plan(out)
-    dataset = dataset_from_path(data_dir)
-    assert_valid_plan(
-        plan,
-        dataset.clients,
-        dataset.workers,
-        dataset.stations,
-        Settings(reproducible=True, work_limit=40, **settings),
-        rejected_ids={row.client_id for row in dataset.rejected},
-    )
-    return plan
+    return checked_plan(out, data_dir, Settings(reproducible=True, work_limit=40, **settings))
 
 
 def pack_files(folder: Path) -> set[str]:

@@ -17,8 +17,7 @@ from mealroute.model import Message
 from mealroute.read.load import dataset_from_path
 from mealroute.settings import Settings
 
-from .checker import assert_valid_plan
-from .conftest import read_plan, run, write_data_dir, write_table
+from .conftest import checked_plan, read_plan, run, write_data_dir, write_table
 
 TUESDAY = "2026-12-01"
 FAST = ("--reproducible", "--work-limit", "40", "--jobs", "1", "--lang", "en")
@@ -34,18 +33,12 @@ def plan_and_check(data: Path, out: Path) -> dict[str, Any]:
     """Plan ``data``, check the plan with the independent checker, return plan.json."""
     result = run("plan", data, "--date", TUESDAY, "--out", out, *FAST)
     assert result.exit_code in (0, 3), result.output
-    plan = read_plan(out)
-    dataset = dataset_from_path(data)
-    assert_valid_plan(
-        plan,
-        dataset.clients,
-        dataset.workers,
-        dataset.stations,
+    return checked_plan(
+        out,
+        data,
         Settings(reproducible=True, work_limit=40, lang="en"),
         date=dt.date(2026, 12, 1),
-        rejected_ids={row.client_id for row in dataset.rejected},
     )
-    return plan
 
 
 # ------------------------------------------------------------------ footers
