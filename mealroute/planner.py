@@ -190,7 +190,7 @@ def _station_plan(
 
 
 def _meals_ready(station: Station, settings: Settings) -> int:
-    return settings.meals_ready if station.meals_ready is None else station.meals_ready
+    return settings.ready_at(station)
 
 
 # ------------------------------------------------------------------ the rules

@@ -21,7 +21,7 @@ from typing import Any
 from .clock import format_clock, parse_clock
 from .errors import SettingsError
 from .messages import Lang
-from .model import CareLevel, Client, Message, Mode
+from .model import CareLevel, Client, Message, Mode, Station
 
 SETTINGS_FILE = "mealroute.toml"
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -276,6 +276,10 @@ class Settings:
 
     def service_s(self, level: CareLevel) -> int:
         return round(self.service_min[level] * 60)
+
+    def ready_at(self, station: Station) -> int:
+        """When lunch is boxed at ``station``: its own time, else the settings'."""
+        return self.meals_ready if station.meals_ready is None else station.meals_ready
 
     def window_of(self, client: Client) -> tuple[int, int]:
         """The client's delivery window: their own bounds, else the lunch window's."""

@@ -158,11 +158,8 @@ def _client_checks(
     params: dict[str, object]
     cid, sid = client.client_id, station.station_id
     lunch = settings.lunch_window
-    start = lunch[0] if client.window_start is None else client.window_start
-    end = lunch[1] if client.window_end is None else client.window_end
-    service = client.service_min
-    if service is None:
-        service = settings.service_min[client.care_level]
+    start, end = settings.window_of(client)
+    service = settings.service_s_of(client) / 60
     window = f"{format_clock(start)}-{format_clock(end)}"
     if end < start:
         lunch_text = "-".join(map(format_clock, lunch))
@@ -176,7 +173,7 @@ def _client_checks(
             "service": f"{service:g}",
         }
         found.append(Message("window_short", params))
-    ready = settings.meals_ready if station.meals_ready is None else station.meals_ready
+    ready = settings.ready_at(station)
     if end < ready:
         params = {
             "client": cid,
@@ -269,7 +266,7 @@ def validate_dataset(
             issues.append(_warning(station, "station_no_workers", station=sid))
         if not clients:
             issues.append(_warning(station, f"station_no_clients{on}", station=sid, **day))
-        ready = settings.meals_ready if station.meals_ready is None else station.meals_ready
+        ready = settings.ready_at(station)
         issues.extend(
             _warning(
                 worker,
