@@ -323,6 +323,15 @@ def plan(
             metavar="N",
         ),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Plan on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786) "
+            "instead of in local processes; every Dask worker needs mealroute installed.",
+            show_default=False,
+            metavar="ADDRESS",
+        ),
+    ] = None,
     stations: Annotated[
         str | None,
         typer.Option(
@@ -424,7 +433,15 @@ def plan(
     try:
         with _terminate_on_sigterm():
             result = _plan_with_progress(
-                dataset, day, settings, only=only, jobs=jobs, voice=voice, logger=logger, now=now()
+                dataset,
+                day,
+                settings,
+                only=only,
+                jobs=jobs,
+                scheduler=scheduler,
+                voice=voice,
+                logger=logger,
+                now=now(),
             )
             if previous is not None:
                 try:
@@ -498,10 +515,12 @@ def _plan_with_progress(
     *,
     only: Sequence[str] | None,
     jobs: int | None,
+    scheduler: str | None,
     voice: Voice,
     logger: logging.Logger,
     now: dt.datetime,
 ) -> Plan:
+    from .cluster import ClusterError
     from .day import plan_dataset
 
     count = len(only) if only else len(dataset.stations)
@@ -520,9 +539,20 @@ def _plan_with_progress(
             progress.advance(task)
             _log_station(logger, station, voice.lang)
 
-        return plan_dataset(
-            dataset, day, settings, stations=only, jobs=jobs, on_done=done, planned_at=now
-        )
+        try:
+            return plan_dataset(
+                dataset,
+                day,
+                settings,
+                stations=only,
+                jobs=jobs,
+                on_done=done,
+                planned_at=now,
+                scheduler=scheduler,
+            )
+        except ClusterError as error:
+            logger.error(f"end status=not-planned reason={_quote(error.text(voice.lang))}")
+            raise voice.fail_with(error, EXIT_NOTHING) from None
 
 
 def _write(

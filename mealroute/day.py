@@ -48,6 +48,7 @@ def plan_dataset(
     isolate: bool = True,
     on_done: Callable[[StationPlan], None] | None = None,
     planned_at: dt.datetime | None = None,
+    scheduler: str | None = None,
 ) -> Plan:
     """Plan every station of ``dataset`` (or those in ``stations``) for ``date``.
 
@@ -64,12 +65,26 @@ def plan_dataset(
         Called with each station plan as it is finished.
     planned_at
         When the plan is made (default: now).
+    scheduler
+        The address of a Dask distributed scheduler (``tcp://host:8786``): plan the
+        stations on that cluster instead of in local processes (see
+        :mod:`mealroute.cluster`); ``jobs`` and ``isolate`` are then not used.
+
+    Raises
+    ------
+    mealroute.cluster.ClusterError
+        When a ``scheduler`` is given but cannot be used; nothing is planned then.
     """
     moment = planned_at or now()
     days, orphans = station_days(dataset, date, only=stations)
-    plans = plan_stations(
-        days, date, settings, jobs=jobs or default_jobs(), isolate=isolate, on_done=on_done
-    )
+    if scheduler:
+        from .cluster import plan_stations_on_cluster
+
+        plans = plan_stations_on_cluster(days, date, settings, address=scheduler, on_done=on_done)
+    else:
+        plans = plan_stations(
+            days, date, settings, jobs=jobs or default_jobs(), isolate=isolate, on_done=on_done
+        )
     plan = Plan(
         date=date,
         stations=tuple(replace(p, planned_at=moment) for p in (*plans, *orphans)),

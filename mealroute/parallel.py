@@ -49,7 +49,7 @@ def plan_station_safely(day: StationDay, date: dt.date, settings: Settings) -> S
     return replace(plan, solver={**plan.solver, "wall_s": elapsed})
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG)."""
     if not sys.platform.startswith("linux"):
         return
@@ -63,7 +63,7 @@ def _die_with_parent() -> None:
 
 def _serve(connection: Connection, plan: PlanFunction) -> None:
     """A worker process: plan the stations it is sent until told to stop."""
-    _die_with_parent()
+    die_with_parent()
     # The parent handles Ctrl-C and SIGTERM and stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
@@ -77,7 +77,7 @@ def _serve(connection: Connection, plan: PlanFunction) -> None:
         connection.send((number, plan(day, date, settings)))
 
 
-def _how_it_ended(exitcode: int | None) -> str:
+def how_it_ended(exitcode: int | None) -> str:
     if exitcode is None:
         return "no exit code"
     if exitcode < 0:
@@ -194,7 +194,7 @@ class StationPool:
         if worker.process.is_alive():
             return None  # a spurious wake-up
         worker.process.join(timeout=5)
-        how = _how_it_ended(worker.process.exitcode)
+        how = how_it_ended(worker.process.exitcode)
         self._retire(worker)
         worker.task = None
         return failed_station(days[number], Message("process_died", {"how": how}), settings)

@@ -81,6 +81,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "internal error {kind}: {detail}",
         "zh": "程序内部错误 {kind}：{detail}",
     },
+    "cluster_lost": {
+        "en": "the cluster lost the workers planning this station too often ({detail})",
+        "zh": "集群中规划本站点的计算节点多次失联（{detail}）",
+    },
+    "cluster_task_failed": {
+        "en": "the cluster could not plan this station ({detail})",
+        "zh": "集群未能规划本站点（{detail}）",
+    },
+    "cluster_unreachable": {
+        "en": "the Dask scheduler at {address} cannot be reached ({detail})",
+        "zh": "无法连接 Dask 调度器 {address}（{detail}）",
+    },
+    "cluster_not_installed": {
+        "en": "planning on a cluster needs Dask distributed: pip install '{requirement}'",
+        "zh": "在集群上规划需要安装 Dask distributed：pip install '{requirement}'",
+    },
     "process_died": {
         "en": "the planning process stopped unexpectedly ({how}); the other stations were planned",
         "zh": "规划进程意外终止（{how}），其他站点已正常规划",
