@@ -28,7 +28,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -47,6 +47,9 @@ from .errors import MealrouteError
 from .messages import Lang, render
 from .model import Issue, Message, Plan, Severity, StationPlan
 from .settings import Settings, Tiles
+
+if TYPE_CHECKING:
+    from .parallel import StationPool
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_UNSERVED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
@@ -390,6 +393,7 @@ def plan(
 ) -> None:
     """Plan every station's lunch routes for one date and write the day's folder."""
     from .day import MergeError, merge_plans, now, unknown_stations
+    from .parallel import StationPool, default_jobs
     from .read.load import dataset_from_path
 
     started = time.perf_counter()
@@ -409,78 +413,83 @@ def plan(
     voice = Voice(settings.lang, quiet=quiet)
     if settings.reproducible and time_limit is not None:
         voice.note(voice.words("time_limit_ignored", steps=settings.work_limit), "yellow")
-    dataset = dataset_from_path(data)
-    for issue in dataset.issues:  # what was read from where is for `validate` to say
-        if issue.severity != Severity.INFO:
-            voice.issue(issue)
-    if any(issue.row is None for issue in dataset.errors):
-        raise voice.fail("nothing_planned", EXIT_NOTHING)
-    only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
-    if only:
-        unknown = unknown_stations(dataset, only)
-        if unknown:
-            known = sorted({s.station_id for s in dataset.stations})
-            raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
-    target = out_dir or Path("maps") / day.isoformat()
-    previous = _previous_plan(target, only, day, settings, voice)
+    with contextlib.ExitStack() as resources:
+        # Start a planning process now: it loads OR-Tools while the input is read.
+        pool = None if scheduler else resources.enter_context(StationPool(jobs or default_jobs()))
+        if pool is not None:
+            pool.warm()
+        dataset = dataset_from_path(data)
+        for issue in dataset.issues:  # what was read from where is for `validate` to say
+            if issue.severity != Severity.INFO:
+                voice.issue(issue)
+        if any(issue.row is None for issue in dataset.errors):
+            raise voice.fail("nothing_planned", EXIT_NOTHING)
+        only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
+        if only:
+            unknown = unknown_stations(dataset, only)
+            if unknown:
+                known = sorted({s.station_id for s in dataset.stations})
+                raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
+        target = out_dir or Path("maps") / day.isoformat()
+        previous = _previous_plan(target, only, day, settings, voice)
 
-    log_path = None if no_log else (log or target.parent / f"{target.name}.log")
-    logger = _logger(log_path, voice)
-    logger.info(
-        f"start date={day.isoformat()} data={_quote(str(data))} out={_quote(str(target))} "
-        f"stations={len(only) if only else len(dataset.stations)} version={__version__}"
-    )
-    try:
-        with _terminate_on_sigterm():
-            result = _plan_with_progress(
-                dataset,
-                day,
-                settings,
-                only=only,
-                jobs=jobs,
-                scheduler=scheduler,
-                voice=voice,
-                logger=logger,
-                now=now(),
-            )
-            if previous is not None:
-                try:
-                    result = merge_plans(previous, result)
-                except MergeError as error:  # checked before planning; kept for safety
-                    raise voice.fail(
-                        "merge_refused",
-                        EXIT_NOTHING,
-                        path=str(target),
-                        stations=only,
-                        detail=str(error),
-                    ) from None
-            written = _write(result, target, settings, redact, voice, logger)
-    except (KeyboardInterrupt, _Stop) as stop:
-        logger.warning("end status=interrupted")
+        log_path = None if no_log else (log or target.parent / f"{target.name}.log")
+        logger = _logger(log_path, voice)
+        logger.info(
+            f"start date={day.isoformat()} data={_quote(str(data))} out={_quote(str(target))} "
+            f"stations={len(only) if only else len(dataset.stations)} version={__version__}"
+        )
+        try:
+            with _terminate_on_sigterm():
+                result = _plan_with_progress(
+                    dataset,
+                    day,
+                    settings,
+                    only=only,
+                    pool=pool,
+                    scheduler=scheduler,
+                    voice=voice,
+                    logger=logger,
+                    now=now(),
+                )
+                if previous is not None:
+                    try:
+                        result = merge_plans(previous, result)
+                    except MergeError as error:  # checked before planning; kept for safety
+                        raise voice.fail(
+                            "merge_refused",
+                            EXIT_NOTHING,
+                            path=str(target),
+                            stations=only,
+                            detail=str(error),
+                        ) from None
+                written = _write(result, target, settings, redact, voice, logger)
+        except (KeyboardInterrupt, _Stop) as stop:
+            logger.warning("end status=interrupted")
+            _close(logger)
+            raise _stopped(stop, voice) from None
+        _print_summary(result, voice)
+        if previous is not None and only:
+            kept = [s for s in result.stations if s.station_id not in set(only)]
+            voice.say("merged", replanned=only, kept=len(kept))
+        voice.say(
+            "wrote_pack",
+            n=len(written),
+            path=str(target),
+            index=str(target / "index.html"),
+            plan_id=result.plan_id,
+        )
+        unserved = sum(len(s.unserved) for s in result.stations)
+        failed = sum(1 for s in result.stations if s.error)
+        code = EXIT_UNSERVED if unserved or failed else EXIT_OK
+        clients = sum(s.clients for s in result.stations)
+        logger.info(
+            f"end status=written plan={result.plan_id} clients={clients} "
+            f"unserved={unserved} failed={failed} exit={code} "
+            f"seconds={time.perf_counter() - started:.1f}"
+        )
         _close(logger)
-        raise _stopped(stop, voice) from None
-    _print_summary(result, voice)
-    if previous is not None and only:
-        kept = [s for s in result.stations if s.station_id not in set(only)]
-        voice.say("merged", replanned=only, kept=len(kept))
-    voice.say(
-        "wrote_pack",
-        n=len(written),
-        path=str(target),
-        index=str(target / "index.html"),
-        plan_id=result.plan_id,
-    )
-    unserved = sum(len(s.unserved) for s in result.stations)
-    failed = sum(1 for s in result.stations if s.error)
-    code = EXIT_UNSERVED if unserved or failed else EXIT_OK
-    clients = sum(s.clients for s in result.stations)
-    logger.info(
-        f"end status=written plan={result.plan_id} clients={clients} "
-        f"unserved={unserved} failed={failed} exit={code} "
-        f"seconds={time.perf_counter() - started:.1f}"
-    )
-    _close(logger)
-    raise typer.Exit(code)
+        raise typer.Exit(code)
 
 
 def _previous_plan(
@@ -514,7 +523,7 @@ def _plan_with_progress(
     settings: Settings,
     *,
     only: Sequence[str] | None,
-    jobs: int | None,
+    pool: StationPool | None,
     scheduler: str | None,
     voice: Voice,
     logger: logging.Logger,
@@ -545,7 +554,7 @@ def _plan_with_progress(
                 day,
                 settings,
                 stations=only,
-                jobs=jobs,
+                pool=pool,
                 on_done=done,
                 planned_at=now,
                 scheduler=scheduler,

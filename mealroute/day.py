@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Dataset, Plan, StationPlan
-from .parallel import default_jobs, plan_stations
+from .parallel import StationPool, default_jobs, plan_stations
 from .planjson import plan_id
 from .planner import station_days
 from .settings import Settings
@@ -49,6 +49,7 @@ def plan_dataset(
     on_done: Callable[[StationPlan], None] | None = None,
     planned_at: dt.datetime | None = None,
     scheduler: str | None = None,
+    pool: StationPool | None = None,
 ) -> Plan:
     """Plan every station of ``dataset`` (or those in ``stations``) for ``date``.
 
@@ -69,6 +70,9 @@ def plan_dataset(
         The address of a Dask distributed scheduler (``tcp://host:8786``): plan the
         stations on that cluster instead of in local processes (see
         :mod:`mealroute.cluster`); ``jobs`` and ``isolate`` are then not used.
+    pool
+        Worker processes already started (see :meth:`StationPool.warm`); the caller
+        closes them.
 
     Raises
     ------
@@ -83,7 +87,13 @@ def plan_dataset(
         plans = plan_stations_on_cluster(days, date, settings, address=scheduler, on_done=on_done)
     else:
         plans = plan_stations(
-            days, date, settings, jobs=jobs or default_jobs(), isolate=isolate, on_done=on_done
+            days,
+            date,
+            settings,
+            jobs=jobs or default_jobs(),
+            isolate=isolate,
+            on_done=on_done,
+            pool=pool,
         )
     plan = Plan(
         date=date,

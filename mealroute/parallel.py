@@ -136,6 +136,11 @@ class StationPool:
             worker.process.kill()
         worker.process.join(timeout=5)
 
+    def warm(self) -> None:
+        """Start one worker now, so it loads OR-Tools while the caller reads its input."""
+        if not self._workers:
+            self._start()
+
     def close(self) -> None:
         """Stop every worker now (a solve in progress is abandoned)."""
         for worker in list(self._workers):
@@ -209,6 +214,7 @@ def plan_stations(
     isolate: bool = True,
     on_done: Callable[[StationPlan], None] | None = None,
     plan: PlanFunction = plan_station_safely,
+    pool: StationPool | None = None,
 ) -> list[StationPlan]:
     """Plan every station day; results in the order of ``days``.
 
@@ -225,6 +231,9 @@ def plan_stations(
     plan
         What plans one station; a module-level function, as it is sent to the
         worker processes.
+    pool
+        Worker processes the caller started (and closes); ``jobs`` and ``plan`` are
+        then the pool's own.
     """
     if not days:
         return []
@@ -235,8 +244,10 @@ def plan_stations(
             if on_done:
                 on_done(results[-1])
         return results
-    with StationPool(min(jobs, len(days)), plan) as pool:
+    if pool is not None:
         return pool.map(days, date, settings, on_done=on_done)
+    with StationPool(min(jobs, len(days)), plan) as own:
+        return own.map(days, date, settings, on_done=on_done)
 
 
 def default_jobs() -> int:
