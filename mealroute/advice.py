@@ -41,7 +41,7 @@ from .planner import StationDay, plan_station
 from .settings import Settings
 
 SHOWN = 3  # advices kept per station, best first
-MIN_REPLAN_S = 0.3  # a re-plan with less search time than this is not started
+MIN_REPLAN_S = 0.3  # search seconds a re-plan gets at least (unless the budget is spent)
 EXTRA_CAPACITY = 2  # meals a trip more, for the "more capacity" candidate
 LONGER_MIN = 30  # minutes, for the "longer shift" candidate
 EARLIER_MIN = (30, 15)  # minutes, for the "meals ready earlier" candidates
@@ -134,12 +134,14 @@ def advise(
         change = queue.pop(0)
         search = settings
         if not settings.reproducible:
+            floor = min(MIN_REPLAN_S, settings.time_limit_s)
             left = deadline - clock()
-            limit = min(settings.time_limit_s, share, left)
-            if limit < MIN_REPLAN_S:
+            if left < floor:
                 cut = True
                 break
-            search = settings.replace(time_limit_s=limit)
+            search = settings.replace(
+                time_limit_s=min(settings.time_limit_s, max(share, floor), left)
+            )
         replans += 1
         try:
             result = plan_function(change.day, date, search)

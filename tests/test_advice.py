@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import html
 import json
 import math
 import os
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 
 from mealroute.advice import Change, advise, advise_safely, best, candidates, needs_advice
+from mealroute.messages.plan import advice_text
 from mealroute.model import (
     CareLevel,
     Client,
@@ -37,9 +39,17 @@ from mealroute.model import (
 from mealroute.parallel import plan_stations
 from mealroute.planjson import plan_from_dict, plan_to_dict, read_plan
 from mealroute.planner import StationDay, plan_station
+from mealroute.render.index import render_index
+from mealroute.render.maps import render_station_map
 from mealroute.settings import Settings
 from tests.checker import check_plan
 from tests.conftest import checked_plan, run, write_table
+from tests.plan_factory import (
+    INJECTED_WORKER,
+    assert_injection_is_text,
+    hostile_plan,
+    parse_html,
+)
 
 TUESDAY = dt.date(2026, 12, 1)
 WORK = 30
@@ -245,6 +255,52 @@ def test_the_advice_does_not_change_the_plan(planned: dict[str, Any], tmp_path: 
     assert off["settings"]["advice"] == {"enabled": False, "seconds": 4}
 
 
+def test_the_terminal_says_the_best_advice_per_station_without_names(
+    planned: dict[str, Any],
+) -> None:
+    for lang, head in (("zh", "建议 S1："), ("en", "advice for S1: ")):
+        stdout = planned[lang]["stdout"]
+        station = planned[lang]["plan"]["stations"][0]
+        lines = [line for line in stdout.splitlines() if line.startswith(head)]
+        assert len(lines) == 1, stdout
+        best_advice = Message.from_json(station["advice"][0])
+        if "worker_id" in best_advice.params:
+            params = {**best_advice.params, "worker": best_advice.params["worker_id"]}
+            best_advice = Message(best_advice.code, params)
+        assert lines[0].startswith(head + advice_text(best_advice, lang))
+        for name in [*CLIENT_NAMES, "王强", "李娜", "泉城路"]:
+            assert name not in stdout, name
+
+
+def test_the_advice_is_said_in_the_language_of_the_pack(planned: dict[str, Any]) -> None:
+    for lang, title, words in (
+        ("zh", "怎样能送到他们", "未安排的"),
+        ("en", "What would serve them", "unserved"),
+    ):
+        out = planned[lang]["out"]
+        advice = planned[lang]["plan"]["stations"][0]["advice"]
+        index = html.unescape((out / "index.html").read_text("utf-8"))
+        overview = html.unescape((out / "stations" / "S1" / "map.html").read_text("utf-8"))
+        assert title in index
+        for item in advice:
+            said = advice_text(Message.from_json(item), lang)
+            assert words in said
+            assert said in index and said in overview
+
+
+def test_render_of_a_plan_with_advice_shows_it(planned: dict[str, Any], tmp_path: Path) -> None:
+    result = run("render", planned["zh"]["out"] / "plan.json", "--lang", "en", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    page = parse_html((tmp_path / "index.html").read_text("utf-8"))
+    items = [node for node in page.iter() if "advice-item" in node.attrs.get("class", "")]
+    advice = planned["zh"]["plan"]["stations"][0]["advice"]
+    assert [item.attrs["data-code"] for item in items] == [a["code"] for a in advice]
+    first = advice_text(Message.from_json(advice[0]), "en")
+    assert first in items[0].text()
+    names = {c["client_id"]: c["name"] for c in planned["zh"]["plan"]["stations"][0]["unserved"]}
+    assert all(names[ident] in items[0].text() for ident in advice[0]["params"]["clients"])
+
+
 def test_a_plan_from_before_advice_still_reads_and_renders(
     planned: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -439,6 +495,20 @@ def test_the_budget_bounds_the_re_plans(short_plan: StationPlan) -> None:
     assert advised.routes == short_plan.routes and advised.unserved == short_plan.unserved
 
 
+def test_a_small_budget_still_buys_a_re_plan(short_plan: StationPlan) -> None:
+    now = [0.0]
+    limits: list[float] = []
+
+    def fake_plan(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
+        limits.append(settings.time_limit_s)
+        now[0] += settings.time_limit_s
+        return short_plan
+
+    settings = Settings(time_limit_s=2, advice_s=0.5)
+    advise(SHORT, TUESDAY, settings, short_plan, plan_function=fake_plan, clock=lambda: now[0])
+    assert limits == [0.3]  # not a share of 0.5 s too small to find anything
+
+
 def test_reproducible_advice_is_bounded_by_work_not_by_the_clock(short_plan: StationPlan) -> None:
     now = [0.0]
     seen: list[Settings] = []
@@ -557,3 +627,34 @@ def test_plan_json_keeps_the_advice(short_plan: StationPlan) -> None:
 
 
 # ----------------------------------------------------------------- pages
+
+
+def test_a_worker_s_name_in_an_advice_stays_text() -> None:
+    plan = hostile_plan()
+    station = plan.stations[0]
+    unserved_id = station.unserved[0].client_id
+    advice = Message(
+        "advice_faster_mode",
+        {
+            "worker": INJECTED_WORKER,
+            "worker_id": "W2",
+            "mode": "ebike",
+            "old_mode": "walk",
+            "serves": 1,
+            "of": len(station.unserved),
+            "disabled": 0,
+            "clients": [unserved_id],
+        },
+    )
+    plan = dataclasses.replace(
+        plan, stations=(dataclasses.replace(station, advice=(advice,)), *plan.stations[1:])
+    )
+    index = render_index(plan, lang="zh")
+    assert_injection_is_text(index)
+    overview = render_station_map(plan, plan.stations[0], lang="en", tiles="osm")
+    for text, cls in ((index, "advice-item"), (overview, "mr-advice-item")):
+        page = parse_html(text)
+        assert not page.find_all("b"), "an injected <b> became an element"
+        assert not any(name.startswith("on") for node in page.iter() for name in node.attrs)
+        (item,) = page.find_all("li", cls)
+        assert INJECTED_WORKER in item.text()
