@@ -641,6 +641,22 @@ def _print_summary(plan: Plan, voice: Voice) -> None:
                 reason=unserved.reason,
             )
             out.print(Text(safe(text), style="yellow"))
+        if station.advice:
+            out.print(Text(safe(_advice_line(station, voice)), style="cyan"))
+
+
+def _advice_line(station: StationPlan, voice: Voice) -> str:
+    """The station's best advice in one line, its worker named by id (no names here)."""
+    from .messages.plan import advice_text
+
+    best = station.advice[0]
+    if "worker_id" in best.params:
+        best = Message(best.code, {**best.params, "worker": best.params["worker_id"]})
+    more = len(station.advice) - 1
+    code = "advice_line_more" if more else "advice_line"
+    return voice.words(
+        code, station=station.station_id, advice=advice_text(best, voice.lang), more=more
+    )
 
 
 # ----------------------------------------------------------------- validate

@@ -12,11 +12,13 @@ the station's day from stdin and writes its plan to stdout. A crash inside OR-To
 from __future__ import annotations
 
 import datetime as dt
+import io
 import pickle
 import signal
 import subprocess
 import sys
 
+from .advice import advise_safely, needs_advice
 from .model import Message, StationPlan
 from .parallel import how_it_ended, plan_station_safely
 from .planner import StationDay, failed_station
@@ -39,13 +41,19 @@ def plan_in_subprocess(day: StationDay, date: dt.date, settings: Settings) -> St
         child.kill()
         child.wait()
         raise
-    if child.returncode == 0:
+    # The child writes the plan, then (when advice is wanted) the plan with its advice:
+    # the last whole plan wins, so a crash while advising keeps the plan.
+    answers = io.BytesIO(output)
+    plan: StationPlan | None = None
+    while True:
         try:
-            plan = pickle.loads(output)  # our own child's answer
-        except (pickle.UnpicklingError, EOFError, ValueError):
-            plan = None
-        if isinstance(plan, StationPlan):
-            return plan
+            answer = pickle.load(answers)  # our own child's answer
+        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+            break
+        if isinstance(answer, StationPlan):
+            plan = answer
+    if plan is not None:
+        return plan
     how = how_it_ended(child.returncode)
     return failed_station(day, Message("process_died", {"how": how}), settings)
 
@@ -60,6 +68,10 @@ def main() -> None:
     plan = plan_station_safely(day, date, settings)
     sys.stdout.buffer.write(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
+    if needs_advice(plan, settings):
+        advised = advise_safely(day, date, settings, plan)
+        sys.stdout.buffer.write(pickle.dumps(advised, protocol=pickle.HIGHEST_PROTOCOL))
+        sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":

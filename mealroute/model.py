@@ -448,6 +448,9 @@ class StationPlan:
     error: Message | None = None  # set when the station could not be planned at all
     solver: dict[str, object] = field(default_factory=dict)
     planned_at: dt.datetime | None = None
+    # What would serve clients left unserved, best first: messages with an ``advice_``
+    # code, each found by planning the station again with one change (``advice.py``).
+    advice: tuple[Message, ...] = ()
 
     @property
     def workers(self) -> int:

@@ -6,6 +6,10 @@ knows which station each process holds, so exactly that station becomes a failed
 :class:`~mealroute.model.StationPlan` (all its clients unserved, saying why), a
 fresh process takes its place, and every other station is still planned.
 
+A station's advice (:mod:`mealroute.advice`) is worked out in the same process
+after its plan. The plan is sent to the pool first, so should a re-plan of the
+advice take the process down, the station keeps its plan, only without advice.
+
 The workers die with the pool: on an error, an interrupt or a SIGTERM of the
 parent the pool terminates them, and on Linux each worker also asks the kernel to
 kill it when the parent dies, so even a SIGKILL of the parent leaves no orphans
@@ -27,12 +31,14 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .advice import advise_safely, needs_advice
 from .errors import SolverError
 from .model import Message, StationPlan
 from .planner import StationDay, failed_station, plan_station
 from .settings import Settings
 
 PlanFunction = Callable[[StationDay, dt.date, Settings], StationPlan]
+AdviseFunction = Callable[[StationDay, dt.date, Settings, StationPlan], StationPlan]
 
 
 def plan_station_safely(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
@@ -61,8 +67,12 @@ def die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
 
 
-def _serve(connection: Connection, plan: PlanFunction) -> None:
-    """A worker process: plan the stations it is sent until told to stop."""
+def _serve(connection: Connection, plan: PlanFunction, advise: AdviseFunction | None) -> None:
+    """A worker process: plan the stations it is sent until told to stop.
+
+    It answers ``(number, plan, final)``: a plan that wants advice is sent once
+    without it (``final`` false), then again with it.
+    """
     die_with_parent()
     # The parent handles Ctrl-C and SIGTERM and stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -74,7 +84,12 @@ def _serve(connection: Connection, plan: PlanFunction) -> None:
         if task is None:
             return
         number, day, date, settings = task
-        connection.send((number, plan(day, date, settings)))
+        result = plan(day, date, settings)
+        if advise is None or not needs_advice(result, settings):
+            connection.send((number, result, True))
+            continue
+        connection.send((number, result, False))
+        connection.send((number, advise(day, date, settings, result), True))
 
 
 def how_it_ended(exitcode: int | None) -> str:
@@ -93,6 +108,7 @@ class _Worker:
     process: Any  # multiprocessing.context.SpawnProcess
     connection: Connection
     task: int | None = None
+    unadvised: StationPlan | None = None  # the task's plan, while its advice is worked out
 
 
 class StationPool:
@@ -102,11 +118,17 @@ class StationPool:
     stops every worker.
     """
 
-    def __init__(self, jobs: int, plan: PlanFunction = plan_station_safely) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        plan: PlanFunction = plan_station_safely,
+        advise: AdviseFunction | None = advise_safely,
+    ) -> None:
         if jobs < 1:
             raise ValueError(f"`jobs` must be at least 1, got {jobs!r}")
         self.jobs = jobs
         self.plan = plan
+        self.advise = advise
         # "spawn": a fresh interpreter per worker; fork is unsafe once OR-Tools has threads.
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
@@ -120,7 +142,10 @@ class StationPool:
     def _start(self) -> _Worker:
         mine, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_serve, args=(theirs, self.plan), name="mealroute-station", daemon=True
+            target=_serve,
+            args=(theirs, self.plan, self.advise),
+            name="mealroute-station",
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -178,6 +203,7 @@ class StationPool:
                     plan = self._collect(worker, days, settings)
                     if plan is not None:
                         worker.task = None
+                        worker.unadvised = None
                         results[number] = plan
                         if on_done:
                             on_done(plan)
@@ -186,22 +212,29 @@ class StationPool:
     def _collect(
         self, worker: _Worker, days: Sequence[StationDay], settings: Settings
     ) -> StationPlan | None:
-        """The worker's result, or a failed plan if its process died (then replaced)."""
+        """The worker's result; if its process died (then replaced), the plan it sent
+        before working out the advice, else a failed plan."""
         number = worker.task
         assert number is not None
         try:
-            if worker.connection.poll():
-                got, plan = worker.connection.recv()
-                if got == number:
+            while worker.connection.poll():
+                got, plan, final = worker.connection.recv()
+                if got != number:
+                    continue
+                if final:
                     return plan
+                worker.unadvised = plan
         except (EOFError, OSError):
             pass
         if worker.process.is_alive():
-            return None  # a spurious wake-up
+            return None  # a spurious wake-up, or the advice is still being worked out
         worker.process.join(timeout=5)
         how = how_it_ended(worker.process.exitcode)
         self._retire(worker)
         worker.task = None
+        if worker.unadvised is not None:
+            unadvised, worker.unadvised = worker.unadvised, None
+            return replace(unadvised, solver={**unadvised.solver, "advice_error": how})
         return failed_station(days[number], Message("process_died", {"how": how}), settings)
 
 
@@ -214,6 +247,7 @@ def plan_stations(
     isolate: bool = True,
     on_done: Callable[[StationPlan], None] | None = None,
     plan: PlanFunction = plan_station_safely,
+    advise: AdviseFunction | None = advise_safely,
     pool: StationPool | None = None,
 ) -> list[StationPlan]:
     """Plan every station day; results in the order of ``days``.
@@ -231,22 +265,29 @@ def plan_stations(
     plan
         What plans one station; a module-level function, as it is sent to the
         worker processes.
+    advise
+        What adds a station's advice after its plan, when
+        :func:`~mealroute.advice.needs_advice` says it is wanted (``None``: never);
+        module-level too.
     pool
-        Worker processes the caller started (and closes); ``jobs`` and ``plan`` are
-        then the pool's own.
+        Worker processes the caller started (and closes); ``jobs``, ``plan`` and
+        ``advise`` are then the pool's own.
     """
     if not days:
         return []
     if not isolate:
         results = []
         for day in days:
-            results.append(plan(day, date, settings))
+            result = plan(day, date, settings)
+            if advise is not None and needs_advice(result, settings):
+                result = advise(day, date, settings, result)
+            results.append(result)
             if on_done:
                 on_done(results[-1])
         return results
     if pool is not None:
         return pool.map(days, date, settings, on_done=on_done)
-    with StationPool(min(jobs, len(days)), plan) as own:
+    with StationPool(min(jobs, len(days)), plan, advise) as own:
         return own.map(days, date, settings, on_done=on_done)
 
 

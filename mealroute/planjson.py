@@ -89,6 +89,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     for u in station.unserved
                 ],
                 "solver": dict(station.solver),
+                "advice": [advice.to_json() for advice in station.advice],
             }
         )
     routes = [route for station in plan.stations for route in station.busy_routes]
@@ -124,16 +125,19 @@ def plan_id(plan: Plan) -> str:
     """Eight hex digits naming what the plan says (not when it was made).
 
     The same routes, unserved clients and settings give the same id; any change
-    gives another, so a page from an older plan can be told apart.
+    gives another, so a page from an older plan can be told apart. The advice is not
+    part of what a plan says (it never changes a route), nor is whether it was on.
     """
     content = plan_to_dict(
         Plan(date=plan.date, stations=plan.stations, settings=plan.settings, plan_id="-")
     )
     for key in ("plan_id", "planned_at", "generator", "warnings"):
         content.pop(key, None)
+    content["settings"] = {k: v for k, v in content["settings"].items() if k != "advice"}
     for station in content["stations"]:
         station.pop("planned_at", None)
         station.pop("solver", None)
+        station.pop("advice", None)
     text = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
@@ -271,6 +275,7 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
                 meals_ready=None if st["meals_ready"] is None else secs(st["meals_ready"]),
                 error=None if st["error"] is None else Message.from_json(st["error"]),
                 solver=dict(st["solver"]),
+                advice=tuple(Message.from_json(advice) for advice in st.get("advice", ())),
                 planned_at=None
                 if st["planned_at"] is None
                 else dt.datetime.fromisoformat(st["planned_at"]),

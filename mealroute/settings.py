@@ -228,6 +228,10 @@ KEYS: tuple[Key, ...] = (
         "--reproducible: bound the search by work, not time"),
     Key("solver", "work_limit", "work_limit", _Number(1, 10_000_000, whole=True),
         "search steps per station in reproducible mode (--work-limit)"),
+    Key("advice", "enabled", "advice", _Flag(),
+        "say what would serve clients left unserved for lack of worker time or capacity"),
+    Key("advice", "seconds", "advice_s", _Number(0, 600, open_low=True),
+        "at most this long per station for the advice's re-plans (reproducible: by work)"),
     Key("output", "lang", "lang", _Choice(Lang), "language of the pack and the terminal (--lang)"),
     Key("output", "tiles", "tiles", _Choice(Tiles), "map tiles (--tiles)"),
 )  # fmt: skip
@@ -263,6 +267,8 @@ class Settings:
     time_limit_s: float = 2.0
     reproducible: bool = False
     work_limit: int = 100
+    advice: bool = True
+    advice_s: float = 4.0
     lang: Lang = Lang.ZH
     tiles: Tiles = Tiles.OSM
 

@@ -327,6 +327,7 @@ def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
                 f"{unserved['care_level']!r}, the input says {str(client.care_level)!r}"
             )
     _check_station_counts(ctx, st, where)
+    _check_advice(ctx, st, where)
     if station is None:
         # The planner reports rejected rows naming a station the input lacks under a
         # failed section of that id: allowed, as long as that is all it holds.
@@ -375,6 +376,67 @@ def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
 
     for route in st["routes"]:
         _check_route(ctx, route, station)
+
+
+# Reasons a change of the station's workers may cure; advice is only given for them.
+_ADVISED_REASONS = frozenset({"ran_out", "skill_missing", "skills_not_together"})
+MAX_ADVICE = 3
+
+
+def _check_advice(ctx: _Context, st: Mapping[str, Any], where: str) -> None:
+    """Advice (optional in plan.json) says what would serve clients the station left
+    unserved: only clients it really left unserved, counted as the input says, best
+    first (most disabled, then semi-disabled, then everyone), sayable in every language.
+    """
+    from mealroute.messages import LANGS
+    from mealroute.messages.plan import advice_text
+    from mealroute.model import Message
+
+    advice = st.get("advice", [])
+    if not advice:
+        return
+    if st["error"] is not None:
+        ctx.flag(f"{where}: a station that could not be planned has advice")
+    if len(advice) > MAX_ADVICE:
+        ctx.flag(f"{where}: {len(advice)} advices, at most {MAX_ADVICE}")
+    reasons = {u["reason"]["code"] for u in st["unserved"]}
+    if not reasons & _ADVISED_REASONS:
+        ctx.flag(f"{where}: advice, but nobody is unserved for lack of workers ({sorted(reasons)})")
+    unserved = {
+        u["client_id"]
+        for u in st["unserved"]
+        if u["client_id"] in ctx.clients and u["client_id"] not in ctx.rejected
+    }
+    scores = []
+    for k, item in enumerate(advice, start=1):
+        here = f"{where}: advice {k} ({item['code']})"
+        params = item["params"]
+        for lang in LANGS:
+            try:
+                words = advice_text(Message.from_json(item), lang)
+            except (KeyError, IndexError, ValueError, TypeError) as error:
+                ctx.flag(f"{here} cannot be said in {lang}: {error!r}")
+                continue
+            if not words.strip():
+                ctx.flag(f"{here} is empty in {lang}")
+        clients = list(params["clients"])
+        if len(set(clients)) != len(clients):
+            ctx.flag(f"{here} names a client twice")
+        strangers = sorted(set(clients) - unserved)
+        if strangers:
+            ctx.flag(f"{here} would serve {strangers}, who are not unserved clients of the station")
+        levels = Counter(ctx.clients[c].care_level for c in clients if c in ctx.clients)
+        expected = {
+            "serves": len(clients),
+            "of": len(unserved),
+            "disabled": levels[CareLevel.DISABLED],
+        }
+        for key, value in expected.items():
+            if params[key] != value:
+                ctx.flag(f"{here}: {key} is {params[key]}, its clients and the input say {value}")
+        scores.append((levels[CareLevel.DISABLED], levels[CareLevel.SEMI_DISABLED], len(clients)))
+    if scores != sorted(scores, reverse=True):
+        ctx.flag(f"{where}: advice is not best first (disabled, semi-disabled, all): {scores}")
 
 
 def _check_station_counts(ctx: _Context, st: Mapping[str, Any], where: str) -> None:

@@ -175,3 +175,17 @@ def test_an_unreachable_scheduler_is_a_message_and_nothing_is_written(tmp_path: 
     assert result.exit_code == 1
     assert "the Dask scheduler at tcp://127.0.0.1:9 cannot be reached" in result.stderr
     assert not (tmp_path / "day").exists()
+
+
+@pytest.mark.slow
+def test_the_cluster_gives_the_same_advice(scheduler: str, tmp_path: Path) -> None:
+    """Advice is worked out inside the cluster too, as in local runs."""
+    from .test_advice import OPTIONS, two_short_workers
+
+    data = two_short_workers(tmp_path / "data")
+    local = run("plan", data, "--out", tmp_path / "local", *OPTIONS)
+    remote = run("plan", data, "--out", tmp_path / "cluster", *OPTIONS, "--scheduler", scheduler)
+    assert local.exit_code == remote.exit_code == 3, remote.output
+    advice = read_plan(tmp_path / "cluster")["stations"][0]["advice"]
+    assert advice, "a station whose workers ran out gets advice on the cluster too"
+    assert advice == read_plan(tmp_path / "local")["stations"][0]["advice"]

@@ -164,6 +164,7 @@ def _list(values: Iterable[Any], lang: str, word: Callable[[str, str], str]) -> 
 # Parameters rendered by their name; every other value is shown as it is.
 _BY_NAME: dict[str, Callable[[Any, str], str]] = {
     "mode": mode_word,
+    "old_mode": mode_word,
     "level": care_word,
     "skills": lambda v, lang: _list(v, lang, skill_word),
     "diet": lambda v, lang: _list(diet_words_sorted(v), lang, diet_word),

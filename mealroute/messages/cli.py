@@ -53,6 +53,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unserved {station} {client}: {reason}",
         "zh": "未安排 {station} {client}：{reason}",
     },
+    "advice_line": {
+        "en": "advice for {station}: {advice}",
+        "zh": "建议 {station}：{advice}",
+    },
+    "advice_line_more": {
+        "en": "advice for {station}: {advice} (and {more} more in index.html)",
+        "zh": "建议 {station}：{advice}（另有{more}条见 index.html）",
+    },
     "wrote_pack": {
         "en": "wrote {n} files to {path} (open {index}); plan {plan_id}",
         "zh": "已写入{n}个文件到 {path}（请打开 {index}）；规划编号 {plan_id}",

@@ -1,10 +1,14 @@
-"""Why a client is unserved and why a station could not be planned.
+"""Why a client is unserved, why a station could not be planned, and what would
+serve the unserved.
 
 Codes are stable: plan.json keeps them, and tools may read them. Times are ``HH:MM``
-text, ``window`` is ``HH:MM–HH:MM``, ``mode`` a travel mode, ``skills`` a list.
+text, ``window`` and ``shift`` are ``HH:MM–HH:MM``, ``mode`` and ``old_mode`` travel
+modes, ``skills`` a list.
 """
 
 from __future__ import annotations
+
+from ..model import Message
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- a client no worker could serve even alone (most specific first)
@@ -68,6 +72,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}, row {row}: {problems}",
         "zh": "{file} 第{row}行：{problems}",
     },
+    # -- what would serve the clients a station left unserved (mealroute/advice.py).
+    # Each code says one change; its params also hold what a re-plan with it found:
+    # ``serves`` of the ``of`` unserved, ``disabled`` of them disabled, ``clients``
+    # their ids. ``advice_said`` puts a change and its outcome into one sentence.
+    "advice_extra_worker": {
+        "en": "one more worker ({mode}, {shift}, {capacity} meals a trip)",
+        "zh": "增加一名送餐员（{mode}，{shift}，每趟{capacity}份）",
+    },
+    "advice_extra_skilled_worker": {
+        "en": "one more worker with skill {skills} ({mode}, {shift}, {capacity} meals a trip)",
+        "zh": "增加一名具备“{skills}”技能的送餐员（{mode}，{shift}，每趟{capacity}份）",
+    },
+    "advice_meals_earlier": {
+        "en": "meals ready at {ready} instead of {was}",
+        "zh": "出餐时间由{was}提前到{ready}",
+    },
+    "advice_faster_mode": {
+        "en": "{worker} goes by {mode} instead of {old_mode}",
+        "zh": "{worker}改用{mode}（原为{old_mode}）",
+    },
+    "advice_longer_shift": {
+        "en": "{worker} works {shift} instead of {was} ({minutes} min longer)",
+        "zh": "{worker}的班次由{was}改为{shift}（多{minutes}分钟）",
+    },
+    "advice_more_capacity": {
+        "en": "{worker} carries {capacity} meals a trip instead of {was}",
+        "zh": "{worker}每趟带餐由{was}份增加到{capacity}份",
+    },
+    "advice_outcome": {
+        "en": "serves {serves} of the {of} unserved",
+        "zh": "未安排的{of}位中可送到{serves}位",
+    },
+    "advice_outcome_disabled": {
+        "en": "serves {serves} of the {of} unserved, {disabled} of them disabled",
+        "zh": "未安排的{of}位中可送到{serves}位，其中失能{disabled}位",
+    },
+    "advice_said": {"en": "{change}: {outcome}", "zh": "{change}：{outcome}"},
     # -- why a station failed
     "solver_error": {
         "en": "the routing solver failed ({detail})",
@@ -102,3 +143,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "规划进程意外终止（{how}），其他站点已正常规划",
     },
 }
+
+
+def advice_text(advice: Message, lang: str) -> str:
+    """An advice in words: the change, then how many of the unserved it serves.
+
+    ``advice_extra_worker{mode=ebike, shift=10:30–12:45, capacity=4, serves=5, of=5,
+    disabled=2}`` is en "one more worker (e-bike, 10:30–12:45, 4 meals a trip): serves
+    5 of the 5 unserved, 2 of them disabled", zh "增加一名送餐员（电动车，10:30–12:45，
+    每趟4份）：未安排的5位中可送到5位，其中失能2位".
+    """
+    from . import render
+
+    params = advice.params
+    counts = {key: params[key] for key in ("serves", "of", "disabled")}
+    outcome = "advice_outcome_disabled" if counts["disabled"] else "advice_outcome"
+    said = Message("advice_said", {"change": advice, "outcome": Message(outcome, counts)})
+    return render(said, lang)

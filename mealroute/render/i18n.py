@@ -25,6 +25,7 @@ from functools import cache, partial
 import jinja2
 
 from .. import clock, messages
+from ..messages.plan import advice_text
 from ..model import Issue, Message, Plan, Route
 from .phones import phones
 
@@ -67,6 +68,11 @@ _ZH: dict[str, str] = {
     # problems
     "unserved_title": "未能安排送餐的服务对象",
     "unserved_help": "以下服务对象今天没有安排送餐，请另行联系或安排。",
+    "advice_title": "怎样能送到他们",
+    "advice_help": "每条建议都已重新规划验证：只做这一项改动，今天已安排的服务对象仍全部送到。",
+    "advice_serves": "可送到：{names}",
+    "advice_short": "建议",
+    "list_sep": "、",
     "failed_title": "无法规划的站点",
     "failed_help": "以下站点今天没有生成路线，请检查数据后重新规划。",
     "reason": "原因",
@@ -209,6 +215,12 @@ _EN: dict[str, str] = {
     "all_served": "Every client has a delivery.",
     "unserved_title": "Clients with no delivery",
     "unserved_help": "These clients get no delivery today; please contact them or arrange one.",
+    "advice_title": "What would serve them",
+    "advice_help": "Each suggestion was checked by planning the station again with that one "
+    "change; everyone served today stays served.",
+    "advice_serves": "would serve: {names}",
+    "advice_short": "Suggestions",
+    "list_sep": ", ",
     "failed_title": "Stations that could not be planned",
     "failed_help": "No routes were made for these stations; check their data and plan again.",
     "reason": "Reason",
@@ -454,7 +466,8 @@ def html_environment(lang: str) -> jinja2.Environment:
     variable raises. Templates call ``t("key", n=...)`` for labels and use the
     filters ``time``, ``window``, ``date``, ``care``, ``diet``, ``mode``,
     ``distance``, ``duration``, ``meals``, ``msg`` (a message or an issue in the
-    language) and ``phones`` (a cell's numbers with their ``tel:`` links).
+    language), ``advice`` (an advice with what it serves) and ``phones`` (a cell's
+    numbers with their ``tel:`` links).
     """
     check_lang(lang)
     environment = jinja2.Environment(
@@ -470,6 +483,7 @@ def html_environment(lang: str) -> jinja2.Environment:
     )
     environment.filters.update(
         msg=partial(_text, lang=lang),
+        advice=partial(advice_text, lang=lang),
         phones=phones,
         time=clock.format_clock,
         window=format_window,

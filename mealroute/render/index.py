@@ -1,9 +1,9 @@
 """``index.html``: the coordinator's page for the day.
 
 Problems first (stations that could not be planned, clients with no delivery and
-why), then one row per station and one per worker, with relative links to every
-map, sheet and download of the folder. The page is a single file with inline CSS
-and no script, so it opens from disk with the network off.
+why, and what would serve them), then one row per station and one per worker, with
+relative links to every map, sheet and download of the folder. The page is a single
+file with inline CSS and no script, so it opens from disk with the network off.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..model import CareLevel, Plan, Route, StationPlan, Unserved
 from . import paths
+from .advice import advised_stations
 from .i18n import html_environment
 from .pages import link, write_page
 
@@ -106,6 +107,7 @@ def render_index(plan: Plan, *, lang: str) -> str:
         stations=stations,
         failed=[station for station in plan.stations if station.error],
         unserved=unserved_rows(plan),
+        advised=advised_stations(plan),
         totals={
             "clients": sum(station.clients for station in plan.stations),
             "served": sum(station.served for station in plan.stations),

@@ -27,6 +27,7 @@ from typing import Any
 from .. import clock, messages
 from ..model import Plan, Route, StationPlan, Stop, Unserved
 from . import i18n
+from .advice import advice_entries
 from .assets import inline_assets
 from .mapkit import (
     CLUSTER_STYLE,
@@ -475,6 +476,7 @@ def render_station_map(plan: Plan, station: StationPlan, *, lang: str, tiles: st
         "without_location": without_location,
         "index_href": link(relative, INDEX_HTML),
         "data_json": js_literal(data),
+        "advice": advice_entries(station),
     }
     context |= _map_parts(station, tiles, 14)
     template = i18n.html_environment(lang).get_template("station_map.html")
