@@ -9,7 +9,7 @@ every rule again on the result before it is returned.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,7 @@ from .model import (
 )
 from .schedule import ScheduleError, schedule_trips
 from .settings import Settings
-from .solver import RoutingProblem, SearchParams, Solution, Vehicle, solve
+from .solver import RoutingProblem, SearchParams, Solution, SolvedTrip, Vehicle, solve
 from .travel import GeodesicTravel, Matrices
 
 # Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
@@ -319,42 +319,24 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         return _station_plan(
             day, settings, routes=(), unserved=tuple(_unserved(c, reason) for c in clients)
         )
-    rules = _Rules.build(day, settings)
-    workers = day.workers
-    points = [(day.station.lat, day.station.lon)] + [(c.lat, c.lon) for c in clients]
-    matrices = GeodesicTravel.from_settings(settings).matrices(points, {w.mode for w in workers})
-
-    allowed: list[frozenset[int]] = []
-    reasons: dict[int, Message] = {}
-    for i, client in enumerate(clients):
-        why = {v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)}
-        ok = frozenset(v for v, reason in why.items() if reason is None)
-        allowed.append(ok)
-        if not ok:
-            reasons[i] = _best_reason(why, client, workers)
-
+    prepared = _Prepared.build(day, settings)
     # Only clients some worker could serve go to the solver (the others have a reason).
-    candidates = [i for i in range(len(clients)) if allowed[i]]
+    candidates = prepared.candidates
     solution = None
-    routes: tuple[Route, ...] = ()
     if candidates:
         problem = _routing_problem(
-            day, rules, matrices, candidates, [allowed[i] for i in candidates]
+            day,
+            prepared.rules,
+            prepared.matrices,
+            candidates,
+            [prepared.allowed[i] for i in candidates],
         )
         solution = solve(problem, search_params(settings))
-        routes = _routes(day, rules, matrices, solution, candidates)
-        _check(day, rules, routes)
-    served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
-    unserved = tuple(
-        _unserved(client, reasons.get(i, RAN_OUT))
-        for i, client in enumerate(clients)
-        if client.client_id not in served
-    )
-    return _station_plan(
+    return _finished(
         day,
         settings,
-        routes=routes,
-        unserved=unserved,
+        prepared,
+        solution,
         solver={}
         if solution is None
         else {
@@ -365,6 +347,108 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
             "seconds": round(solution.seconds, 3),
         },
     )
+
+
+def plan_from_orders(
+    day: StationDay,
+    date: dt.date,
+    settings: Settings,
+    orders: Mapping[str, Sequence[Sequence[str]]],
+) -> StationPlan:
+    """The plan that visits the clients in the given orders.
+
+    ``orders[worker_id]`` lists that worker's trips, each as client ids in visiting
+    order. The times are worked out and every rule checked as for the planner's own
+    plans; clients on no trip are unserved with the reason the planner would give.
+    Benchmarks use it to check a plan found elsewhere (an exact optimum, a best-known).
+
+    Raises
+    ------
+    SolverError
+        When the orders break a rule.
+    """
+    if not day.workers or not day.clients:
+        return plan_station(day, date, settings)
+    prepared = _Prepared.build(day, settings)
+    node = {c.client_id: i + 1 for i, c in enumerate(day.clients)}
+    trips = []
+    for worker in day.workers:
+        trips.append(
+            tuple(
+                SolvedTrip(0, tuple(node[client_id] for client_id in trip), ())
+                for trip in orders.get(worker.worker_id, ())
+                if trip
+            )
+        )
+    served = {n for worker_trips in trips for trip in worker_trips for n in trip.visits}
+    solution = Solution(
+        trips=tuple(trips),
+        dropped=tuple(n for n in node.values() if n not in served),
+        objective=0,
+        status="GIVEN",
+        seconds=0.0,
+    )
+    return _finished(
+        day, settings, prepared, solution, candidates=range(len(day.clients)), solver={}
+    )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What the planner knows before it searches: rules, travel, who could serve whom."""
+
+    rules: _Rules
+    matrices: Matrices
+    allowed: tuple[frozenset[int], ...]  # per client: the workers who could serve them
+    reasons: dict[int, Message]  # per client no worker could serve: why
+
+    @property
+    def candidates(self) -> list[int]:
+        return [i for i, ok in enumerate(self.allowed) if ok]
+
+    @classmethod
+    def build(cls, day: StationDay, settings: Settings) -> _Prepared:
+        rules = _Rules.build(day, settings)
+        workers = day.workers
+        points = [(day.station.lat, day.station.lon)] + [(c.lat, c.lon) for c in day.clients]
+        matrices = GeodesicTravel.from_settings(settings).matrices(
+            points, {w.mode for w in workers}
+        )
+        allowed: list[frozenset[int]] = []
+        reasons: dict[int, Message] = {}
+        for i, client in enumerate(day.clients):
+            why = {
+                v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)
+            }
+            ok = frozenset(v for v, reason in why.items() if reason is None)
+            allowed.append(ok)
+            if not ok:
+                reasons[i] = _best_reason(why, client, workers)
+        return cls(rules, matrices, tuple(allowed), reasons)
+
+
+def _finished(
+    day: StationDay,
+    settings: Settings,
+    prepared: _Prepared,
+    solution: Solution | None,
+    *,
+    candidates: Sequence[int] | None = None,
+    solver: dict[str, object],
+) -> StationPlan:
+    """The station's plan from a solution: routes with times, checked; the unserved."""
+    routes: tuple[Route, ...] = ()
+    if solution is not None:
+        chosen = prepared.candidates if candidates is None else candidates
+        routes = _routes(day, prepared.rules, prepared.matrices, solution, chosen)
+        _check(day, prepared.rules, routes)
+    served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
+    unserved = tuple(
+        _unserved(client, prepared.reasons.get(i, RAN_OUT))
+        for i, client in enumerate(day.clients)
+        if client.client_id not in served
+    )
+    return _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
 
 
 def _routing_problem(
