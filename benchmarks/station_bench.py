@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from mealroute import planner
-from mealroute.model import CareLevel, Plan, StationPlan
+from mealroute.model import CareLevel, Message, Plan, StationPlan
 from mealroute.planjson import plan_id, plan_to_dict
 from mealroute.settings import Settings
 
@@ -102,10 +102,17 @@ def plan_one(name: str, label: str, changes: Mapping[str, Any], shuffle: int | N
     load1 = os.getloadavg()[0]
     started = dt.datetime.now().isoformat(timespec="seconds")
     cpu, wall = time.process_time(), time.perf_counter()
-    plan = planner.plan_station(day, DATE, settings)
+    try:
+        plan = planner.plan_station(day, DATE, settings)
+    except planner.SolverError as error:  # the CLI reports the station as failed
+        plan = planner.failed_station(
+            day, Message("solver_error", {"detail": str(error)}), settings
+        )
     wall = time.perf_counter() - wall
     cpu = time.process_time() - cpu
-    problems = check(name, plan, settings) if plan.error is None else [str(plan.error)]
+    problems = (
+        check(name, plan, settings) if plan.error is None else [f"failed: {plan.error.params}"]
+    )
     served = served_by_level(plan)
     return {
         "instance": name,

@@ -71,6 +71,8 @@ def exact_optimum(
     *,
     seconds_per_stage: float = 60.0,
     workers_threads: int = 1,
+    wait_at_doors: bool = True,
+    travel_stage: bool = True,
 ) -> Optimum:
     """The lexicographically best plan of one station's due ``clients``.
 
@@ -79,6 +81,12 @@ def exact_optimum(
     seconds_per_stage
         Time limit of each of the four CP-SAT solves; ``proved`` says whether all were
         proved optimal within it.
+    wait_at_doors
+        ``False``: the best plan in which nobody waits between two stops of a trip
+        (a worker may still leave the station later); to measure what that costs.
+    travel_stage
+        ``False``: stop after the served counts (``travel_s`` is then of some plan
+        with those counts, not the least).
     """
     n = len(clients)
     ready = settings.ready_at(station)
@@ -131,6 +139,8 @@ def exact_optimum(
                 out = model.new_bool_var("")
                 arcs[(0, i + 1)] = out
                 model.add(start[i] >= depart + t[0][i + 1]).only_enforce_if(out)
+                if not wait_at_doors:
+                    model.add(start[i] == depart + t[0][i + 1]).only_enforce_if(out)
                 home = model.new_bool_var("")
                 arcs[(i + 1, 0)] = home
                 model.add(back >= start[i] + service[i] + t[i + 1][0]).only_enforce_if(home)
@@ -141,6 +151,10 @@ def exact_optimum(
                         model.add(
                             start[j] >= start[i] + service[i] + t[i + 1][j + 1]
                         ).only_enforce_if(leg)
+                        if not wait_at_doors:
+                            model.add(
+                                start[j] == start[i] + service[i] + t[i + 1][j + 1]
+                            ).only_enforce_if(leg)
             circuit += [(a, b, lit) for (a, b), lit in arcs.items()]
             model.add_circuit(circuit)
             model.add(sum(clients[i].meals * visit[i] for i in mine) <= worker.capacity)
@@ -175,6 +189,8 @@ def exact_optimum(
         _hint(model, solver)
     total_travel = sum(lit * seconds for lit, seconds in travel_terms)
     model.minimize(total_travel)
+    if not travel_stage:
+        solver.parameters.stop_after_first_solution = True
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"CP-SAT found no plan ({solver.status_name(status)})")
