@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from .model import (
     Unserved,
     Worker,
 )
-from .schedule import ScheduleError, schedule_trips
+from .schedule import ScheduleError, TripTimes, schedule_trips
 from .settings import Settings
 from .solver import RoutingProblem, SearchParams, Solution, SolvedTrip, Vehicle, solve
 from .travel import GeodesicTravel, Matrices
@@ -448,6 +449,10 @@ def _finished(
         for i, client in enumerate(day.clients)
         if client.client_id not in served
     )
+    if solution is not None and solver:
+        routed = sum(len(trip.visits) for trips in solution.trips for trip in trips)
+        # Stops the rules check took out (a model bug if ever non-zero).
+        solver = {**solver, "left_out_by_check": routed - len(served)}
     return _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
 
 
@@ -563,19 +568,19 @@ def _routes(
         orders = [
             [candidates[visit - 1] + 1 for visit in solved.visits] for solved in solution.trips[v]
         ]
-        try:
-            times = schedule_trips(
-                orders,
-                travel=travel,
-                service=service,
-                windows=windows,
-                earliest=max(rules.ready, worker.shift_start),
-                latest_return=worker.shift_end,
-                reload=rules.reload,
-                max_age=rules.max_age,
-            )
-        except ScheduleError as error:
-            raise SolverError(f"worker {worker.worker_id}: {error}") from None
+        orders, times = _schedulable(
+            orders,
+            day.clients,
+            travel=travel,
+            service=service,
+            windows=windows,
+            earliest=max(rules.ready, worker.shift_start),
+            latest_return=worker.shift_end,
+            reload=rules.reload,
+            max_age=rules.max_age,
+        )
+        if not orders:
+            continue
         trips = []
         for order, when in zip(orders, times, strict=True):
             stops = []
@@ -625,6 +630,35 @@ def _routes(
             )
         )
     return tuple(routes)
+
+
+def _schedulable(
+    orders: list[list[int]], clients: Sequence[Client], **rules: Any
+) -> tuple[list[list[int]], list[TripTimes]]:
+    """The trips with their times; a stop that cannot be kept is left out.
+
+    The solver's orders keep every rule, so this normally schedules them as they
+    are. Should a trip still break a rule (a gap between the model and the rules
+    is a bug, but a bug must cost a client at most, never the station's plan), its
+    least dependent stop up to the broken one is taken out, and so on until every
+    trip can be scheduled; those clients are then unserved ("ran out").
+    """
+    orders = [list(trip) for trip in orders]
+    while True:
+        try:
+            return orders, schedule_trips(orders, **rules)
+        except ScheduleError as error:
+            trip = orders[error.trip]
+            upto = len(trip) if error.stop is None else error.stop + 1
+            victim = max(
+                range(upto),
+                key=lambda k: (_PRIORITY[clients[trip[k] - 1].care_level], k),
+            )
+            del trip[victim]
+            orders = [trip for trip in orders if trip]
+
+
+_PRIORITY = {CareLevel.DISABLED: 0, CareLevel.SEMI_DISABLED: 1, CareLevel.OTHER: 2}
 
 
 def _check(day: StationDay, rules: _Rules, routes: Sequence[Route]) -> None:

@@ -14,9 +14,8 @@ Model (see ``shared/notes/ortools-findings.md`` for why):
 - the ``Time`` dimension holds the service start at every visit (arriving early
   means waiting, which is the slack);
 - the ``Age`` dimension holds the time since the current trip left the depot. It
-  restarts at every departure (a negative transit out of the depot, cancelled by a
-  slack tied to the cumul) and waits exactly as ``Time`` does (slacks tied), so the
-  food-safety limit on it is exact;
+  is fixed at 0 at every start and reload node and restarts by its transits, so
+  the local-search filters see the one-hour rule (see :meth:`_Model._age`);
 - every visit is optional with a drop penalty, so a solution always exists and the
   penalties decide who is left out first.
 """
@@ -104,6 +103,11 @@ class RoutingProblem:
         ``"time"``: minimise total travel time; ``"distance"``: total distance.
     vehicle_fixed_cost
         Added to the objective for each vehicle that is used.
+    waiting
+        With ``max_age_s``: whether a worker may wait between two doors of a trip.
+        ``False`` (the default) makes every trip leave late enough to need no
+        waiting on the way, which keeps the one-hour rule exact in the local-search
+        filters; waiting can then only help where windows force it.
     """
 
     distance: np.ndarray
@@ -118,6 +122,7 @@ class RoutingProblem:
     max_age_s: int | None = None
     objective: str = "time"
     vehicle_fixed_cost: int = 0
+    waiting: bool = False
 
     def __post_init__(self) -> None:
         n = self.distance.shape[0]
@@ -364,10 +369,18 @@ class _Model:
             [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)], dtype=np.int64
         )
         service[0] = 0
-        for node in self.reload_owner:
-            service[node] = problem.reload_s
+        # The reload time is spent on coming back from a trip: on the arcs from a
+        # visit into a reload node. A reload node right after the start or another
+        # reload node costs no time (nor travel), so idle ones harm nothing.
+        reloading = np.zeros((self.num_nodes, self.num_nodes), dtype=np.int64)
+        if self.reload_owner:
+            visits = np.arange(1, problem.num_visits + 1)
+            reloads = np.array(list(self.reload_owner))
+            reloading[np.ix_(visits, reloads)] = problem.reload_s
         transit = {
-            p: routing.RegisterTransitMatrix(self._expand(matrix, extra=service))
+            p: routing.RegisterTransitMatrix(
+                (np.asarray(self._expand(matrix, extra=service)) + reloading).tolist()
+            )
             for p, matrix in enumerate(problem.travel)
         }
         per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
@@ -391,35 +404,51 @@ class _Model:
             self._age(service, time_dim)
 
     def _age(self, service: np.ndarray, time_dim: pywrapcp.RoutingDimension) -> None:
-        """Time since the current trip left the depot, exact under waiting."""
+        """Time since the current trip left the depot, as the local search sees it.
+
+        A plain dimension: it is 0 at every start and reload node (cumul and slack
+        fixed), grows by the travel out of them and by service plus travel between
+        visits, and drops by the horizon into a depot-like node, where the slack of
+        the trip's last visit takes up the difference. Every bound is on a cumul, a
+        slack or a transit, so OR-Tools' local-search filters check the one-hour
+        rule on every move.
+
+        Waiting at a door is the ``Time`` slack of the visit before it; it counts
+        towards the meal's age through ``Age slack >= Time slack`` (a constraint
+        the filters do not see; they see the age without waiting, a lower bound).
+        With ``waiting=False`` nobody waits between two doors of a trip (the
+        ``Time`` slack of a visit is 0) and the age is exact in the filters alone.
+        """
         problem = self.problem
-        routing, manager, solver = self.routing, self.manager, self.routing.solver()
+        routing, manager = self.routing, self.manager
         depotlike = np.zeros(self.num_nodes, dtype=bool)
         depotlike[0] = True
         depotlike[list(self.reload_owner)] = True
-        # Out of the depot (or a reload node): travel only, minus the horizon; out of a
-        # visit: exactly the Time transit.
-        offset = np.where(depotlike, -self.horizon, service)
+        back = np.where(~depotlike[:, None] & depotlike[None, :], -self.horizon, 0)
         transit = {
-            p: routing.RegisterTransitMatrix(self._expand(matrix, extra=offset))
+            p: routing.RegisterTransitMatrix(
+                (np.asarray(self._expand(matrix, extra=service)) + back).tolist()
+            )
             for p, matrix in enumerate(problem.travel)
         }
         per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
         routing.AddDimensionWithVehicleTransits(
-            per_vehicle, self.horizon, 2 * self.horizon, False, "Age"
+            per_vehicle, self.horizon, self.horizon, True, "Age"
         )
         age = routing.GetDimensionOrDie("Age")
         for v in range(len(problem.vehicles)):
-            start = routing.Start(v)
-            age.CumulVar(start).SetValue(0)
-            age.SlackVar(start).SetValue(self.horizon)
+            age.SlackVar(routing.Start(v)).SetValue(0)
         for node in self.reload_owner:
             index = manager.NodeToIndex(node)
-            solver.Add(age.SlackVar(index) + age.CumulVar(index) == self.horizon)
+            age.CumulVar(index).SetValue(0)
+            age.SlackVar(index).SetValue(0)
         for node in range(1, problem.num_visits + 1):
             index = manager.NodeToIndex(node)
             age.CumulVar(index).SetRange(0, problem.max_age_s)
-            solver.Add(age.SlackVar(index) == time_dim.SlackVar(index))
+            if problem.waiting:
+                routing.solver().Add(age.SlackVar(index) >= time_dim.SlackVar(index))
+            else:
+                time_dim.SlackVar(index).SetValue(0)
 
     def _optional_visits(self) -> None:
         problem = self.problem
@@ -437,8 +466,10 @@ class _Model:
                 if forbidden:
                     routing.VehicleVar(index).RemoveValues(forbidden)
         for node, owner in self.reload_owner.items():
+            # Mandatory: an unused reload node sits next to the start or another
+            # reload node at no cost, and the first-solution heuristics place them
+            # all before the visits, so a first solution already has several trips.
             index = manager.NodeToIndex(node)
-            routing.AddDisjunction([index], 0)
             routing.VehicleVar(index).RemoveValues([v for v in every if v != owner])
 
     # ------------------------------------------------------------ solution
