@@ -39,7 +39,8 @@ from .travel import GeodesicTravel, Matrices
 # Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
 FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 METAHEURISTIC = "GUIDED_LOCAL_SEARCH"
-MAX_TRIPS = 6  # per worker and day; more reload visits only slow the search down
+MAX_TRIPS = 12  # per worker and day, a cap on what _reach finds can fit
+SELECT_FACTOR = 2  # a huge station's solver sees this x what its workers can reach
 RUNAWAY_LIMIT_S = 600.0  # reproducible mode: the work limit decides, this only guards
 BRANCHES_PER_STEP = 100  # reproducible mode: search-tree branches allowed per work step
 
@@ -325,12 +326,15 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
     candidates = prepared.candidates
     solution = None
     if candidates:
+        reach = _reach(day, prepared, candidates)
+        candidates = _select(day, prepared, candidates, reach)
         problem = _routing_problem(
             day,
             prepared.rules,
             prepared.matrices,
             candidates,
             [prepared.allowed[i] for i in candidates],
+            reach,
         )
         solution = solve(problem, search_params(settings))
     return _finished(
@@ -338,6 +342,7 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         settings,
         prepared,
         solution,
+        candidates=candidates,
         solver={}
         if solution is None
         else {
@@ -456,12 +461,82 @@ def _finished(
     return _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """What one worker could do at most today (bounds, not a plan)."""
+
+    clients: int  # at most this many clients served
+    trips: int  # at most this many trips that serve someone
+
+
+def _reach(day: StationDay, prepared: _Prepared, candidates: Sequence[int]) -> list[_Reach]:
+    """Upper bounds on each worker's clients and trips, from the windows and the shift.
+
+    Every service starts between the earliest a worker can be at a door and the
+    latest window end (or the shift end, less the way back); consecutive services
+    are at least a service and a hop to the nearest other client apart, and the
+    first services of consecutive trips at least a service, the shortest way home,
+    a reload and the shortest way out.
+    """
+    rules, matrices = prepared.rules, prepared.matrices
+    reach = []
+    for v, worker in enumerate(day.workers):
+        mine = [i for i in candidates if v in prepared.allowed[i]]
+        if not mine:
+            reach.append(_Reach(0, 1))
+            continue
+        travel = matrices.travel_s[worker.mode]
+        node = np.asarray(mine) + 1
+        service = np.asarray([rules.service[i] for i in mine])
+        out, home = travel[0, node], service + travel[node, 0]
+        first = max(
+            max(rules.ready, worker.shift_start) + int(out.min()),
+            min(rules.windows[i][0] for i in mine),
+        )
+        last = min(max(rules.windows[i][1] for i in mine), worker.shift_end - int(home.min()))
+        hops = travel[np.ix_(node, node)].astype(float)
+        np.fill_diagonal(hops, np.inf)
+        step = np.sort(service + (hops.min(axis=1) if len(mine) > 1 else 0))
+        span = max(0, last - first)
+        clients = min(len(mine), 1 + int(np.searchsorted(np.cumsum(step), span, side="right")))
+        cycle = int(home.min()) + rules.reload + int(out.min())
+        trips = max(1, min(clients, 1 + span // max(1, cycle)))
+        reach.append(_Reach(clients, trips))
+    return reach
+
+
+def _select(
+    day: StationDay, prepared: _Prepared, candidates: Sequence[int], reach: Sequence[_Reach]
+) -> list[int]:
+    """The clients to give the solver: all, unless far more are due than can be served.
+
+    A station with several times more clients than its workers can reach (a list
+    of 500 and three workers) keeps the :data:`SELECT_FACTOR` x (what they can
+    reach at most) clients that come first by care level, then by distance from the
+    station; the rest are out of reach today ("ran out"). The search then spends its
+    time on the clients that can be served, disabled first.
+    """
+    limit = SELECT_FACTOR * sum(r.clients for r in reach)
+    if len(candidates) <= limit:
+        return list(candidates)
+    matrices, workers = prepared.matrices, day.workers
+
+    def key(i: int) -> tuple[int, int, int]:
+        nearest = min(
+            int(matrices.travel_s[workers[v].mode][0, i + 1]) for v in prepared.allowed[i]
+        )
+        return (_PRIORITY[day.clients[i].care_level], nearest, i)
+
+    return sorted(sorted(candidates, key=key)[:limit])
+
+
 def _routing_problem(
     day: StationDay,
     rules: _Rules,
     matrices: Matrices,
     candidates: Sequence[int],
     allowed: Sequence[frozenset[int]],
+    reach: Sequence[_Reach],
 ) -> RoutingProblem:
     """The solver's view of the station: node 0 the station, node k client candidates[k-1]."""
     workers = day.workers
@@ -470,15 +545,15 @@ def _routing_problem(
     modes = sorted({w.mode for w in workers})
     profile = {mode: p for p, mode in enumerate(modes)}
     penalty = _drop_penalties(chosen, workers)
-    # Trips are limited by capacity but also by windows and the food rule, so a
-    # worker may need more trips than meals / capacity: allow one per client.
+    # As many trips as can fit in the worker's day (see _reach): more reload nodes
+    # only make the search slower, fewer can leave clients out.
     vehicles = tuple(
         Vehicle(
             profile=profile[w.mode],
             capacity=w.capacity,
             earliest_start=min(max(rules.ready, w.shift_start), w.shift_end),
             latest_end=w.shift_end,
-            max_trips=max(1, min(MAX_TRIPS, sum(1 for ok in allowed if v in ok))),
+            max_trips=max(1, min(MAX_TRIPS, reach[v].trips)),
         )
         for v, w in enumerate(workers)
     )
@@ -494,6 +569,7 @@ def _routing_problem(
         reload_s=rules.reload,
         max_age_s=rules.max_age,
         objective="time",
+        tiers=(0, *(_PRIORITY[c.care_level] for c in chosen)),
     )
 
 

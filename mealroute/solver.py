@@ -25,7 +25,8 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -108,6 +109,11 @@ class RoutingProblem:
         ``False`` (the default) makes every trip leave late enough to need no
         waiting on the way, which keeps the one-hour rule exact in the local-search
         filters; waiting can then only help where windows force it.
+    tiers
+        Per node, a priority tier (0 first; the depot's entry is ignored). With
+        several tiers the search runs in stages: first the visits of tier 0 alone,
+        then tiers 0 and 1 starting from that solution, and so on (see
+        :func:`solve`). Empty: one search over every visit.
     """
 
     distance: np.ndarray
@@ -123,6 +129,7 @@ class RoutingProblem:
     objective: str = "time"
     vehicle_fixed_cost: int = 0
     waiting: bool = False
+    tiers: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         n = self.distance.shape[0]
@@ -136,6 +143,8 @@ class RoutingProblem:
                     f"RoutingProblem: `{name}` has {len(getattr(self, name))} entries, "
                     f"expected {n} (one per node, depot included)"
                 )
+        if self.tiers and len(self.tiers) != n:
+            raise ValueError(f"RoutingProblem: `tiers` has {len(self.tiers)} entries, expected {n}")
         if self.allowed and len(self.allowed) != n:
             raise ValueError(
                 f"RoutingProblem: `allowed` has {len(self.allowed)} entries, expected {n}"
@@ -151,6 +160,21 @@ class RoutingProblem:
     @property
     def num_visits(self) -> int:
         return self.distance.shape[0] - 1
+
+    def restricted(self, nodes: Sequence[int]) -> RoutingProblem:
+        """The same problem over ``nodes`` only (the depot, node 0, first)."""
+        index = np.ix_(nodes, nodes)
+        return replace(
+            self,
+            distance=self.distance[index],
+            travel=tuple(matrix[index] for matrix in self.travel),
+            service=tuple(self.service[i] for i in nodes),
+            windows=tuple(self.windows[i] for i in nodes),
+            demand=tuple(self.demand[i] for i in nodes),
+            drop_penalty=tuple(self.drop_penalty[i] for i in nodes),
+            allowed=tuple(self.allowed[i] for i in nodes) if self.allowed else (),
+            tiers=tuple(self.tiers[i] for i in nodes) if self.tiers else (),
+        )
 
 
 FIRST_SOLUTION = {
@@ -251,18 +275,87 @@ class Solution:
 def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
     """Solve ``problem`` with OR-Tools.
 
+    With priority ``tiers`` the search runs in stages, each over the visits of the
+    tiers so far and starting from the previous stage's routes; its time (or work)
+    is shared out by the number of visits each stage holds; a work limit
+    (``solution_limit``, ``branch_limit``) holds for each stage. A stage that sees only
+    the disabled clients finds how many of them can be served without lower tiers
+    filling the workers' time first; later stages fit the others around them, and
+    their drop penalties keep a served higher tier from being traded away.
+
     Raises
     ------
     SolverError
         When OR-Tools returns no solution at all (cannot happen when every visit is
         optional, which the planner ensures).
     """
+    levels = sorted(set(problem.tiers[1:])) if problem.tiers else []
+    if len(levels) <= 1:
+        return _solve_stage(problem, params, start=None)
+    stages = [
+        [0, *(i for i in range(1, problem.num_visits + 1) if problem.tiers[i] <= level)]
+        for level in levels
+    ]
+    weight = sum(len(nodes) for nodes in stages)
+    start: list[list[list[int]]] | None = None  # per vehicle, trips of original nodes
+    seconds = 0.0
+    solution = None
+    for nodes in stages:
+        share = len(nodes) / weight
+        stage_params = replace(
+            params,
+            time_limit_s=max(0.01, params.time_limit_s * share),
+        )
+        position = {node: k for k, node in enumerate(nodes)}
+        sub = problem.restricted(nodes)
+        found = _solve_stage(
+            sub,
+            stage_params,
+            start=None
+            if start is None
+            else [[[position[node] for node in trip] for trip in trips] for trips in start],
+        )
+        seconds += found.seconds
+        start = [
+            [[nodes[visit] for visit in trip.visits] for trip in trips] for trips in found.trips
+        ]
+        solution = found
+    assert solution is not None
+    assert start is not None
+    return replace(
+        solution,
+        trips=tuple(
+            tuple(
+                SolvedTrip(trip.depart, tuple(visits), trip.starts)
+                for trip, visits in zip(trips, vehicle_start, strict=True)
+            )
+            for trips, vehicle_start in zip(solution.trips, start, strict=True)
+        ),
+        dropped=tuple(
+            n
+            for n in range(1, problem.num_visits + 1)
+            if not any(n in trip for trips in start for trip in trips)
+        ),
+        seconds=seconds,
+        stats={**solution.stats, "stages": len(stages)},
+    )
+
+
+def _solve_stage(
+    problem: RoutingProblem, params: SearchParams, *, start: list[list[list[int]]] | None
+) -> Solution:
+    """One search; from ``start`` (per vehicle, trips of visits) when it is given."""
     model = _Model(problem)
     if params.branch_limit is not None:
         limit = model.routing.solver().BranchesLimit(params.branch_limit)
         model.routing.AddSearchMonitor(limit)
+    search = _search_parameters(params)
     started = time.perf_counter()
-    assignment = model.routing.SolveWithParameters(_search_parameters(params))
+    initial = None if start is None else model.assignment_from(start, search)
+    if initial is not None:
+        assignment = model.routing.SolveFromAssignmentWithParameters(initial, search)
+    else:
+        assignment = model.routing.SolveWithParameters(search)
     seconds = time.perf_counter() - started
     status = _status_name(model.routing.status())
     if assignment is None:
@@ -471,6 +564,32 @@ class _Model:
             # all before the visits, so a first solution already has several trips.
             index = manager.NodeToIndex(node)
             routing.VehicleVar(index).RemoveValues([v for v in every if v != owner])
+
+    def assignment_from(
+        self, trips: list[list[list[int]]], search: pywrapcp.DefaultRoutingSearchParameters
+    ) -> pywrapcp.Assignment | None:
+        """An assignment with these trips per vehicle (visit nodes), or ``None``.
+
+        Each vehicle's unused reload nodes go right after its start (where they
+        cost nothing); the others separate its trips.
+        """
+        owned: dict[int, list[int]] = {}
+        for node, v in self.reload_owner.items():
+            owned.setdefault(v, []).append(node)
+        routes = []
+        for v, vehicle_trips in enumerate(trips):
+            reloads = owned.get(v, [])
+            between = len(vehicle_trips) - 1
+            if between > len(reloads):
+                return None
+            route = list(reloads[between:])
+            for k, trip in enumerate(vehicle_trips):
+                if k:
+                    route.append(reloads[k - 1])
+                route += trip
+            routes.append([self.manager.NodeToIndex(node) for node in route])
+        self.routing.CloseModelWithParameters(search)
+        return self.routing.ReadAssignmentFromRoutes(routes, True)
 
     # ------------------------------------------------------------ solution
     def extract(self, assignment: pywrapcp.Assignment, *, status: str, seconds: float) -> Solution:
