@@ -23,12 +23,14 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import fcntl
 import json
 import math
 import multiprocessing
 import os
 import random
 import statistics
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -141,8 +143,30 @@ def load_best() -> dict[str, dict[str, Any]]:
     return {}
 
 
-def save_best(best: Mapping[str, Any]) -> None:
+def save_best(best: dict[str, dict[str, Any]]) -> None:
+    """Write the store, merged with what other runs wrote meanwhile (better wins).
+
+    Several benchmark processes may offer plans at once; the file is re-read and
+    each instance keeps the better of the two entries (a proved optimum always
+    wins), under an exclusive lock.
+    """
     RESULTS.mkdir(parents=True, exist_ok=True)
+    with (Path(tempfile.gettempdir()) / "mealroute-stations-best.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for name, theirs in load_best().items():
+            mine = best.get(name)
+            if mine is None or _better(theirs, mine):
+                best[name] = theirs
+        _write_best(best)
+
+
+def _better(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    if a.get("proved") != b.get("proved"):
+        return bool(a.get("proved"))
+    return rank(a["served"], a["travel_s"]) < rank(b["served"], b["travel_s"])
+
+
+def _write_best(best: Mapping[str, Any]) -> None:
     lines = [
         f"{json.dumps(name)}: {json.dumps(entry, ensure_ascii=False, separators=(',', ':'))}"
         for name, entry in sorted(best.items())
