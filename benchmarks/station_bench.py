@@ -250,7 +250,10 @@ def exact(name: str, seconds: float) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ commands
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    """Worker processes; each plans one instance and exits (no state carries over)."""
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
+    )
 
 
 def write_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:

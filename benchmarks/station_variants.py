@@ -143,7 +143,35 @@ def _ils(
     return apply
 
 
+def _restarts(*starts: str) -> Tweak:
+    def apply() -> None:
+        original = planner.search_params
+
+        def patched(settings: Any) -> solver.SearchParams:
+            return replace(original(settings), restarts=starts)
+
+        planner.search_params = patched
+
+    return apply
+
+
+def _operators(*names: str) -> Tweak:
+    return _params(**{f"local_search_operators.use_{name}": TRUE for name in names})
+
+
 VARIANTS: dict[str, Tweak] = {
+    "fullpathlns": _operators("full_path_lns"),
+    "pathlns": _operators("path_lns"),
+    "inactivelns": _operators("inactive_lns"),
+    "lns3": _operators("path_lns", "full_path_lns", "inactive_lns"),
+    "relocact": _operators("relocate_and_make_active"),
+    "exchact": _operators("exchange_and_make_active"),
+    "extswap": _operators("extended_swap_active"),
+    "closelns": _operators(
+        "global_cheapest_insertion_close_nodes_lns", "local_cheapest_insertion_close_nodes_lns"
+    ),
+    "restart2": _restarts("LOCAL_CHEAPEST_INSERTION"),
+    "restart4": _restarts("LOCAL_CHEAPEST_INSERTION", "SAVINGS", "PATH_CHEAPEST_ARC"),
     "ops": SELECTION_OPS,
     "nowait+ops": _both(NOWAIT, SELECTION_OPS),
     "nowait+sav": _both(NOWAIT, _set(planner, FIRST_SOLUTION="SAVINGS")),

@@ -215,6 +215,11 @@ class SearchParams:
     a runaway search and should be generous). The branch limit matters where the
     metaheuristic finds no new solution at all (a station with one client): it
     would otherwise search until the time limit.
+
+    ``restarts`` are further first-solution strategies: the search is run again
+    from each (the time shared equally, a work limit for each run) and the best
+    result is kept. Small problems, where one search soon stops finding better
+    solutions, gain from several starts.
     """
 
     time_limit_s: float = 5.0
@@ -222,13 +227,15 @@ class SearchParams:
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     solution_limit: int | None = None
     branch_limit: int | None = None
+    restarts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.first_solution not in FIRST_SOLUTION:
-            raise ValueError(
-                f"SearchParams: unknown `first_solution` {self.first_solution!r}; "
-                f"expected one of {', '.join(FIRST_SOLUTION)}"
-            )
+        for name in (self.first_solution, *self.restarts):
+            if name not in FIRST_SOLUTION:
+                raise ValueError(
+                    f"SearchParams: unknown `first_solution` {name!r}; "
+                    f"expected one of {', '.join(FIRST_SOLUTION)}"
+                )
         if self.metaheuristic not in METAHEURISTIC:
             raise ValueError(
                 f"SearchParams: unknown `metaheuristic` {self.metaheuristic!r}; "
@@ -273,7 +280,39 @@ class Solution:
 
 
 def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
-    """Solve ``problem`` with OR-Tools.
+    """Solve ``problem`` with OR-Tools (from each start of ``params``; the best wins).
+
+    Raises
+    ------
+    SolverError
+        When no start finds a solution (cannot happen when every visit is optional,
+        which the planner ensures).
+    """
+    starts = (params.first_solution, *params.restarts)
+    if len(starts) == 1:
+        return _solve_staged(problem, params)
+    best: Solution | None = None
+    seconds = 0.0
+    failure: SolverError | None = None
+    for first in starts:
+        share = params.time_limit_s / len(starts)
+        run = replace(params, first_solution=first, restarts=(), time_limit_s=share)
+        try:
+            found = _solve_staged(problem, run)
+        except SolverError as error:  # a start that finds nothing: the next one
+            failure = error
+            continue
+        seconds += found.seconds
+        if best is None or found.objective < best.objective:
+            best = found
+    if best is None:
+        assert failure is not None
+        raise failure
+    return replace(best, seconds=seconds, stats={**best.stats, "starts": len(starts)})
+
+
+def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
+    """One search of ``problem``, in stages when it has priority tiers.
 
     With priority ``tiers`` the search runs in stages, each over the visits of the
     tiers so far and starting from the previous stage's routes; its time (or work)
