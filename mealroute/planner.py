@@ -516,7 +516,7 @@ def _select(
     station; the rest are out of reach today ("ran out"). The search then spends its
     time on the clients that can be served, disabled first.
     """
-    limit = SELECT_FACTOR * sum(r.clients for r in reach)
+    limit = round(SELECT_FACTOR * sum(r.clients for r in reach))
     if len(candidates) <= limit:
         return list(candidates)
     matrices, workers = prepared.matrices, day.workers

@@ -32,8 +32,10 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from .errors import SolverError
+from .schedule import ScheduleError, schedule_trips
 
 HORIZON = 2 * 24 * 3600  # time values are seconds since midnight; room for slack arithmetic
+WAITING_SHARE = 0.2  # of the search time, for a last stage with waits where they may help
 
 
 @dataclass(frozen=True)
@@ -312,15 +314,22 @@ def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
 
 
 def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
-    """One search of ``problem``, in stages when it has priority tiers.
+    """One search of ``problem``: in stages when it has priority tiers or may need waits.
 
     With priority ``tiers`` the search runs in stages, each over the visits of the
-    tiers so far and starting from the previous stage's routes; its time (or work)
-    is shared out by the number of visits each stage holds; a work limit
-    (``solution_limit``, ``branch_limit``) holds for each stage. A stage that sees only
-    the disabled clients finds how many of them can be served without lower tiers
-    filling the workers' time first; later stages fit the others around them, and
-    their drop penalties keep a served higher tier from being traded away.
+    tiers so far and starting from the previous stage's routes; its time is shared
+    out by the number of visits each stage holds (a work limit, ``solution_limit``
+    and ``branch_limit``, holds for each stage). A stage that sees only the disabled
+    clients finds how many of them can be served without lower tiers filling the
+    workers' time first; later stages fit the others around them, and their drop
+    penalties keep a served higher tier from being traded away.
+
+    When nobody may wait between doors (``waiting`` false) but some windows could
+    make a wait worth it (:func:`_waits_may_help`) and someone is left out, a last
+    stage searches on from the best routes with waiting allowed, for
+    :data:`WAITING_SHARE` of the time; its result is kept only if it is better and
+    every trip can be scheduled under the rules (:func:`_schedulable`), so it can
+    never make the plan worse.
 
     Raises
     ------
@@ -328,28 +337,23 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
         When OR-Tools returns no solution at all (cannot happen when every visit is
         optional, which the planner ensures).
     """
+    every = list(range(problem.num_visits + 1))
     levels = sorted(set(problem.tiers[1:])) if problem.tiers else []
-    if len(levels) <= 1:
-        return _solve_stage(problem, params, start=None)
     stages = [
-        [0, *(i for i in range(1, problem.num_visits + 1) if problem.tiers[i] <= level)]
-        for level in levels
-    ]
+        [0, *(i for i in every[1:] if problem.tiers[i] <= level)] for level in levels[:-1]
+    ] + [every]
+    waits = problem.max_age_s is not None and not problem.waiting and _waits_may_help(problem)
+    budget = params.time_limit_s * (1 - WAITING_SHARE if waits else 1)
     weight = sum(len(nodes) for nodes in stages)
-    start: list[list[list[int]]] | None = None  # per vehicle, trips of original nodes
+    start: list[list[list[int]]] | None = None  # per vehicle, trips of nodes of `problem`
     seconds = 0.0
-    solution = None
+    solution: Solution | None = None
     for nodes in stages:
-        share = len(nodes) / weight
-        stage_params = replace(
-            params,
-            time_limit_s=max(0.01, params.time_limit_s * share),
-        )
+        stage = replace(params, time_limit_s=max(0.01, budget * len(nodes) / weight))
         position = {node: k for k, node in enumerate(nodes)}
-        sub = problem.restricted(nodes)
         found = _solve_stage(
-            sub,
-            stage_params,
+            problem if nodes is every else problem.restricted(nodes),
+            stage,
             start=None
             if start is None
             else [[[position[node] for node in trip] for trip in trips] for trips in start],
@@ -361,23 +365,67 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
         solution = found
     assert solution is not None
     assert start is not None
+    if waits:
+        # Waits can only serve someone more where someone is left out; otherwise the
+        # time set aside goes on searching without them, from the best routes.
+        stage = replace(params, time_limit_s=max(0.01, params.time_limit_s * WAITING_SHARE))
+        more = _solve_stage(replace(problem, waiting=bool(solution.dropped)), stage, start=start)
+        seconds += more.seconds
+        if more.objective < solution.objective and _schedulable(problem, more):
+            solution = replace(more, stats={**more.stats, "waiting": bool(solution.dropped)})
     return replace(
-        solution,
-        trips=tuple(
-            tuple(
-                SolvedTrip(trip.depart, tuple(visits), trip.starts)
-                for trip, visits in zip(trips, vehicle_start, strict=True)
-            )
-            for trips, vehicle_start in zip(solution.trips, start, strict=True)
-        ),
-        dropped=tuple(
-            n
-            for n in range(1, problem.num_visits + 1)
-            if not any(n in trip for trips in start for trip in trips)
-        ),
-        seconds=seconds,
-        stats={**solution.stats, "stages": len(stages)},
+        solution, seconds=seconds, stats={**solution.stats, "stages": len(stages) + waits}
     )
+
+
+def _waits_may_help(problem: RoutingProblem) -> bool:
+    """Whether some visit ``j`` can only follow some ``i`` on a trip after a wait.
+
+    That is when ``j``'s window opens later than ``i``'s closes plus ``i``'s service
+    and the way from ``i`` to ``j`` (for some vehicle that may serve both), and
+    less than the food age limit later. Without such a pair, leaving the station
+    late enough to need no wait on the way loses nothing.
+    """
+    limit = problem.max_age_s
+    if limit is None:
+        return False
+    opens = np.array([start for start, _ in problem.windows], dtype=np.int64)
+    closes = np.array([end for _, end in problem.windows], dtype=np.int64)
+    service = np.asarray(problem.service, dtype=np.int64)
+    gap = opens[None, :] - closes[:, None]  # gap[i, j]: j opens this long after i closes
+    near = gap < limit
+    near[0, :] = near[:, 0] = False
+    for v, vehicle in enumerate(problem.vehicles):
+        travel = np.asarray(problem.travel[vehicle.profile], dtype=np.int64)
+        forced = near & (gap > service[:, None] + travel)
+        if problem.allowed:
+            mine = np.array([a is None or v in a for a in problem.allowed])
+            forced &= mine[:, None] & mine[None, :]
+        if forced.any():
+            return True
+    return False
+
+
+def _schedulable(problem: RoutingProblem, solution: Solution) -> bool:
+    """Whether every vehicle's trips keep every rule with the closed-form schedule."""
+    for v, vehicle in enumerate(problem.vehicles):
+        trips = [list(trip.visits) for trip in solution.trips[v]]
+        if not trips:
+            continue
+        try:
+            schedule_trips(
+                trips,
+                travel=problem.travel[vehicle.profile],
+                service=problem.service,
+                windows=problem.windows,
+                earliest=vehicle.earliest_start,
+                latest_return=vehicle.latest_end,
+                reload=problem.reload_s,
+                max_age=problem.max_age_s if problem.max_age_s is not None else HORIZON,
+            )
+        except ScheduleError:
+            return False
+    return True
 
 
 def _solve_stage(
