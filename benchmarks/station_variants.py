@@ -159,7 +159,30 @@ def _operators(*names: str) -> Tweak:
     return _params(**{f"local_search_operators.use_{name}": TRUE for name in names})
 
 
+CLOSE_LNS = _operators(
+    "global_cheapest_insertion_close_nodes_lns", "local_cheapest_insertion_close_nodes_lns"
+)
+CHAIN_LNS = _operators(
+    "global_cheapest_insertion_expensive_chain_lns", "local_cheapest_insertion_expensive_chain_lns"
+)
 VARIANTS: dict[str, Tweak] = {
+    "close+chain": _both(CLOSE_LNS, CHAIN_LNS),
+    "close10": _both(CLOSE_LNS, _params(heuristic_close_nodes_lns_num_nodes=10)),
+    "close3": _both(CLOSE_LNS, _params(heuristic_close_nodes_lns_num_nodes=3)),
+    "closeglobal": _operators("global_cheapest_insertion_close_nodes_lns"),
+    "closelocal": _operators("local_cheapest_insertion_close_nodes_lns"),
+    "sa": _set(planner, METAHEURISTIC="SIMULATED_ANNEALING"),
+    "tabu": _set(planner, METAHEURISTIC="TABU_SEARCH"),
+    "gls05": _params(guided_local_search_lambda_coefficient=0.5),
+    "gls001": _params(guided_local_search_lambda_coefficient=0.01),
+    "glsreset": _params(guided_local_search_reset_penalties_on_new_best_solution=True),
+    "rescale": _set(solver, RESCALE=True),
+    "rescale+mab": _both(
+        _set(solver, RESCALE=True), _params(use_multi_armed_bandit_concatenate_operators=True)
+    ),
+    "nbr30": _params(ls_operator_neighbors_ratio=0.3, ls_operator_min_neighbors=10),
+    "nbr10": _params(ls_operator_neighbors_ratio=0.1, ls_operator_min_neighbors=20),
+    "mab": _params(use_multi_armed_bandit_concatenate_operators=True),
     "fullpathlns": _operators("full_path_lns"),
     "pathlns": _operators("path_lns"),
     "inactivelns": _operators("inactive_lns"),
