@@ -9,8 +9,9 @@ every rule again on the result before it is returned.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -30,15 +31,16 @@ from .model import (
     Unserved,
     Worker,
 )
-from .schedule import ScheduleError, schedule_trips
+from .schedule import ScheduleError, TripTimes, schedule_trips
 from .settings import Settings
-from .solver import RoutingProblem, SearchParams, Solution, Vehicle, solve
+from .solver import RoutingProblem, SearchParams, Solution, SolvedTrip, Vehicle, solve
 from .travel import GeodesicTravel, Matrices
 
 # Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
 FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 METAHEURISTIC = "GUIDED_LOCAL_SEARCH"
-MAX_TRIPS = 6  # per worker and day; more reload visits only slow the search down
+MAX_TRIPS = 12  # per worker and day, a cap on what _reach finds can fit
+SELECT_FACTOR = 2  # a huge station's solver sees this x what its workers can reach
 RUNAWAY_LIMIT_S = 600.0  # reproducible mode: the work limit decides, this only guards
 BRANCHES_PER_STEP = 100  # reproducible mode: search-tree branches allowed per work step
 
@@ -319,42 +321,28 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         return _station_plan(
             day, settings, routes=(), unserved=tuple(_unserved(c, reason) for c in clients)
         )
-    rules = _Rules.build(day, settings)
-    workers = day.workers
-    points = [(day.station.lat, day.station.lon)] + [(c.lat, c.lon) for c in clients]
-    matrices = GeodesicTravel.from_settings(settings).matrices(points, {w.mode for w in workers})
-
-    allowed: list[frozenset[int]] = []
-    reasons: dict[int, Message] = {}
-    for i, client in enumerate(clients):
-        why = {v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)}
-        ok = frozenset(v for v, reason in why.items() if reason is None)
-        allowed.append(ok)
-        if not ok:
-            reasons[i] = _best_reason(why, client, workers)
-
+    prepared = _Prepared.build(day, settings)
     # Only clients some worker could serve go to the solver (the others have a reason).
-    candidates = [i for i in range(len(clients)) if allowed[i]]
+    candidates = prepared.candidates
     solution = None
-    routes: tuple[Route, ...] = ()
     if candidates:
+        reach = _reach(day, prepared, candidates)
+        candidates = _select(day, prepared, candidates, reach)
         problem = _routing_problem(
-            day, rules, matrices, candidates, [allowed[i] for i in candidates]
+            day,
+            prepared.rules,
+            prepared.matrices,
+            candidates,
+            [prepared.allowed[i] for i in candidates],
+            reach,
         )
         solution = solve(problem, search_params(settings))
-        routes = _routes(day, rules, matrices, solution, candidates)
-        _check(day, rules, routes)
-    served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
-    unserved = tuple(
-        _unserved(client, reasons.get(i, RAN_OUT))
-        for i, client in enumerate(clients)
-        if client.client_id not in served
-    )
-    return _station_plan(
+    return _finished(
         day,
         settings,
-        routes=routes,
-        unserved=unserved,
+        prepared,
+        solution,
+        candidates=candidates,
         solver={}
         if solution is None
         else {
@@ -367,12 +355,188 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
     )
 
 
+def plan_from_orders(
+    day: StationDay,
+    date: dt.date,
+    settings: Settings,
+    orders: Mapping[str, Sequence[Sequence[str]]],
+) -> StationPlan:
+    """The plan that visits the clients in the given orders.
+
+    ``orders[worker_id]`` lists that worker's trips, each as client ids in visiting
+    order. The times are worked out and every rule checked as for the planner's own
+    plans; clients on no trip are unserved with the reason the planner would give.
+    Benchmarks use it to check a plan found elsewhere (an exact optimum, a best-known).
+
+    Raises
+    ------
+    SolverError
+        When the orders break a rule.
+    """
+    if not day.workers or not day.clients:
+        return plan_station(day, date, settings)
+    prepared = _Prepared.build(day, settings)
+    node = {c.client_id: i + 1 for i, c in enumerate(day.clients)}
+    trips = []
+    for worker in day.workers:
+        trips.append(
+            tuple(
+                SolvedTrip(0, tuple(node[client_id] for client_id in trip), ())
+                for trip in orders.get(worker.worker_id, ())
+                if trip
+            )
+        )
+    served = {n for worker_trips in trips for trip in worker_trips for n in trip.visits}
+    solution = Solution(
+        trips=tuple(trips),
+        dropped=tuple(n for n in node.values() if n not in served),
+        objective=0,
+        status="GIVEN",
+        seconds=0.0,
+    )
+    return _finished(
+        day, settings, prepared, solution, candidates=range(len(day.clients)), solver={}
+    )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What the planner knows before it searches: rules, travel, who could serve whom."""
+
+    rules: _Rules
+    matrices: Matrices
+    allowed: tuple[frozenset[int], ...]  # per client: the workers who could serve them
+    reasons: dict[int, Message]  # per client no worker could serve: why
+
+    @property
+    def candidates(self) -> list[int]:
+        return [i for i, ok in enumerate(self.allowed) if ok]
+
+    @classmethod
+    def build(cls, day: StationDay, settings: Settings) -> _Prepared:
+        rules = _Rules.build(day, settings)
+        workers = day.workers
+        points = [(day.station.lat, day.station.lon)] + [(c.lat, c.lon) for c in day.clients]
+        matrices = GeodesicTravel.from_settings(settings).matrices(
+            points, {w.mode for w in workers}
+        )
+        allowed: list[frozenset[int]] = []
+        reasons: dict[int, Message] = {}
+        for i, client in enumerate(day.clients):
+            why = {
+                v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)
+            }
+            ok = frozenset(v for v, reason in why.items() if reason is None)
+            allowed.append(ok)
+            if not ok:
+                reasons[i] = _best_reason(why, client, workers)
+        return cls(rules, matrices, tuple(allowed), reasons)
+
+
+def _finished(
+    day: StationDay,
+    settings: Settings,
+    prepared: _Prepared,
+    solution: Solution | None,
+    *,
+    candidates: Sequence[int] | None = None,
+    solver: dict[str, object],
+) -> StationPlan:
+    """The station's plan from a solution: routes with times, checked; the unserved."""
+    routes: tuple[Route, ...] = ()
+    if solution is not None:
+        chosen = prepared.candidates if candidates is None else candidates
+        routes = _routes(day, prepared.rules, prepared.matrices, solution, chosen)
+        _check(day, prepared.rules, routes)
+    served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
+    unserved = tuple(
+        _unserved(client, prepared.reasons.get(i, RAN_OUT))
+        for i, client in enumerate(day.clients)
+        if client.client_id not in served
+    )
+    if solution is not None and solver:
+        routed = sum(len(trip.visits) for trips in solution.trips for trip in trips)
+        # Stops the rules check took out (a model bug if ever non-zero).
+        solver = {**solver, "left_out_by_check": routed - len(served)}
+    return _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """What one worker could do at most today (bounds, not a plan)."""
+
+    clients: int  # at most this many clients served
+    trips: int  # at most this many trips that serve someone
+
+
+def _reach(day: StationDay, prepared: _Prepared, candidates: Sequence[int]) -> list[_Reach]:
+    """Upper bounds on each worker's clients and trips, from the windows and the shift.
+
+    Every service starts between the earliest a worker can be at a door and the
+    latest window end (or the shift end, less the way back); consecutive services
+    are at least a service and a hop to the nearest other client apart, and the
+    first services of consecutive trips at least a service, the shortest way home,
+    a reload and the shortest way out.
+    """
+    rules, matrices = prepared.rules, prepared.matrices
+    reach = []
+    for v, worker in enumerate(day.workers):
+        mine = [i for i in candidates if v in prepared.allowed[i]]
+        if not mine:
+            reach.append(_Reach(0, 1))
+            continue
+        travel = matrices.travel_s[worker.mode]
+        node = np.asarray(mine) + 1
+        service = np.asarray([rules.service[i] for i in mine])
+        out, home = travel[0, node], service + travel[node, 0]
+        first = max(
+            max(rules.ready, worker.shift_start) + int(out.min()),
+            min(rules.windows[i][0] for i in mine),
+        )
+        last = min(max(rules.windows[i][1] for i in mine), worker.shift_end - int(home.min()))
+        hops = travel[np.ix_(node, node)].astype(float)
+        np.fill_diagonal(hops, np.inf)
+        step = np.sort(service + (hops.min(axis=1) if len(mine) > 1 else 0))
+        span = max(0, last - first)
+        clients = min(len(mine), 1 + int(np.searchsorted(np.cumsum(step), span, side="right")))
+        cycle = int(home.min()) + rules.reload + int(out.min())
+        trips = max(1, min(clients, 1 + span // max(1, cycle)))
+        reach.append(_Reach(clients, trips))
+    return reach
+
+
+def _select(
+    day: StationDay, prepared: _Prepared, candidates: Sequence[int], reach: Sequence[_Reach]
+) -> list[int]:
+    """The clients to give the solver: all, unless far more are due than can be served.
+
+    A station with several times more clients than its workers can reach (a list
+    of 500 and three workers) keeps the :data:`SELECT_FACTOR` x (what they can
+    reach at most) clients that come first by care level, then by distance from the
+    station; the rest are out of reach today ("ran out"). The search then spends its
+    time on the clients that can be served, disabled first.
+    """
+    limit = round(SELECT_FACTOR * sum(r.clients for r in reach))
+    if len(candidates) <= limit:
+        return list(candidates)
+    matrices, workers = prepared.matrices, day.workers
+
+    def key(i: int) -> tuple[int, int, int]:
+        nearest = min(
+            int(matrices.travel_s[workers[v].mode][0, i + 1]) for v in prepared.allowed[i]
+        )
+        return (_PRIORITY[day.clients[i].care_level], nearest, i)
+
+    return sorted(sorted(candidates, key=key)[:limit])
+
+
 def _routing_problem(
     day: StationDay,
     rules: _Rules,
     matrices: Matrices,
     candidates: Sequence[int],
     allowed: Sequence[frozenset[int]],
+    reach: Sequence[_Reach],
 ) -> RoutingProblem:
     """The solver's view of the station: node 0 the station, node k client candidates[k-1]."""
     workers = day.workers
@@ -381,15 +545,15 @@ def _routing_problem(
     modes = sorted({w.mode for w in workers})
     profile = {mode: p for p, mode in enumerate(modes)}
     penalty = _drop_penalties(chosen, workers)
-    # Trips are limited by capacity but also by windows and the food rule, so a
-    # worker may need more trips than meals / capacity: allow one per client.
+    # As many trips as can fit in the worker's day (see _reach): more reload nodes
+    # only make the search slower, fewer can leave clients out.
     vehicles = tuple(
         Vehicle(
             profile=profile[w.mode],
             capacity=w.capacity,
             earliest_start=min(max(rules.ready, w.shift_start), w.shift_end),
             latest_end=w.shift_end,
-            max_trips=max(1, min(MAX_TRIPS, sum(1 for ok in allowed if v in ok))),
+            max_trips=max(1, min(MAX_TRIPS, reach[v].trips)),
         )
         for v, w in enumerate(workers)
     )
@@ -405,6 +569,7 @@ def _routing_problem(
         reload_s=rules.reload,
         max_age_s=rules.max_age,
         objective="time",
+        tiers=(0, *(_PRIORITY[c.care_level] for c in chosen)),
     )
 
 
@@ -479,19 +644,19 @@ def _routes(
         orders = [
             [candidates[visit - 1] + 1 for visit in solved.visits] for solved in solution.trips[v]
         ]
-        try:
-            times = schedule_trips(
-                orders,
-                travel=travel,
-                service=service,
-                windows=windows,
-                earliest=max(rules.ready, worker.shift_start),
-                latest_return=worker.shift_end,
-                reload=rules.reload,
-                max_age=rules.max_age,
-            )
-        except ScheduleError as error:
-            raise SolverError(f"worker {worker.worker_id}: {error}") from None
+        orders, times = _schedulable(
+            orders,
+            day.clients,
+            travel=travel,
+            service=service,
+            windows=windows,
+            earliest=max(rules.ready, worker.shift_start),
+            latest_return=worker.shift_end,
+            reload=rules.reload,
+            max_age=rules.max_age,
+        )
+        if not orders:
+            continue
         trips = []
         for order, when in zip(orders, times, strict=True):
             stops = []
@@ -541,6 +706,35 @@ def _routes(
             )
         )
     return tuple(routes)
+
+
+def _schedulable(
+    orders: list[list[int]], clients: Sequence[Client], **rules: Any
+) -> tuple[list[list[int]], list[TripTimes]]:
+    """The trips with their times; a stop that cannot be kept is left out.
+
+    The solver's orders keep every rule, so this normally schedules them as they
+    are. Should a trip still break a rule (a gap between the model and the rules
+    is a bug, but a bug must cost a client at most, never the station's plan), its
+    least dependent stop up to the broken one is taken out, and so on until every
+    trip can be scheduled; those clients are then unserved ("ran out").
+    """
+    orders = [list(trip) for trip in orders]
+    while True:
+        try:
+            return orders, schedule_trips(orders, **rules)
+        except ScheduleError as error:
+            trip = orders[error.trip]
+            upto = len(trip) if error.stop is None else error.stop + 1
+            victim = max(
+                range(upto),
+                key=lambda k: (_PRIORITY[clients[trip[k] - 1].care_level], k),
+            )
+            del trip[victim]
+            orders = [trip for trip in orders if trip]
+
+
+_PRIORITY = {CareLevel.DISABLED: 0, CareLevel.SEMI_DISABLED: 1, CareLevel.OTHER: 2}
 
 
 def _check(day: StationDay, rules: _Rules, routes: Sequence[Route]) -> None:

@@ -32,7 +32,16 @@ class TripTimes:
 
 
 class ScheduleError(ValueError):
-    """No schedule keeps every rule for this order of stops."""
+    """No schedule keeps every rule for this order of stops.
+
+    ``trip`` and ``stop`` (0-based) say where the first broken rule was found;
+    ``stop`` is ``None`` when the worker is back after the shift end.
+    """
+
+    def __init__(self, message: str, *, trip: int, stop: int | None = None) -> None:
+        super().__init__(message)
+        self.trip = trip
+        self.stop = stop
 
 
 def schedule_trips(
@@ -77,9 +86,15 @@ def schedule_trips(
             arrive = clock + int(travel[previous, node])
             start = max(arrive, windows[node][0])
             if start > windows[node][1]:
-                raise ScheduleError(f"trip {number}: stop {k + 1} starts after its window")
+                raise ScheduleError(
+                    f"trip {number}: stop {k + 1} starts after its window", trip=number - 1, stop=k
+                )
             if start - depart > max_age:
-                raise ScheduleError(f"trip {number}: stop {k + 1} is served too long after leaving")
+                raise ScheduleError(
+                    f"trip {number}: stop {k + 1} is served too long after leaving",
+                    trip=number - 1,
+                    stop=k,
+                )
             arrives.append(arrive)
             starts.append(start)
             clock = start + service[node]
@@ -92,5 +107,5 @@ def schedule_trips(
         result.append(TripTimes(depart, tuple(arrives), tuple(starts), back))
         not_before = back + reload
     if result and result[-1].return_ > latest_return:
-        raise ScheduleError("back at the station after shift end")
+        raise ScheduleError("back at the station after shift end", trip=len(result) - 1)
     return result

@@ -14,9 +14,8 @@ Model (see ``shared/notes/ortools-findings.md`` for why):
 - the ``Time`` dimension holds the service start at every visit (arriving early
   means waiting, which is the slack);
 - the ``Age`` dimension holds the time since the current trip left the depot. It
-  restarts at every departure (a negative transit out of the depot, cancelled by a
-  slack tied to the cumul) and waits exactly as ``Time`` does (slacks tied), so the
-  food-safety limit on it is exact;
+  is fixed at 0 at every start and reload node and restarts by its transits, so
+  the local-search filters see the one-hour rule (see :meth:`_Model._age`);
 - every visit is optional with a drop penalty, so a solution always exists and the
   penalties decide who is left out first.
 """
@@ -26,14 +25,17 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from .errors import SolverError
+from .schedule import ScheduleError, schedule_trips
 
 HORIZON = 2 * 24 * 3600  # time values are seconds since midnight; room for slack arithmetic
+WAITING_SHARE = 0.2  # of the search time, for a last stage with waits where they may help
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,16 @@ class RoutingProblem:
         ``"time"``: minimise total travel time; ``"distance"``: total distance.
     vehicle_fixed_cost
         Added to the objective for each vehicle that is used.
+    waiting
+        With ``max_age_s``: whether a worker may wait between two doors of a trip.
+        ``False`` (the default) makes every trip leave late enough to need no
+        waiting on the way, which keeps the one-hour rule exact in the local-search
+        filters; waiting can then only help where windows force it.
+    tiers
+        Per node, a priority tier (0 first; the depot's entry is ignored). With
+        several tiers the search runs in stages: first the visits of tier 0 alone,
+        then tiers 0 and 1 starting from that solution, and so on (see
+        :func:`solve`). Empty: one search over every visit.
     """
 
     distance: np.ndarray
@@ -118,6 +130,8 @@ class RoutingProblem:
     max_age_s: int | None = None
     objective: str = "time"
     vehicle_fixed_cost: int = 0
+    waiting: bool = False
+    tiers: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         n = self.distance.shape[0]
@@ -131,6 +145,8 @@ class RoutingProblem:
                     f"RoutingProblem: `{name}` has {len(getattr(self, name))} entries, "
                     f"expected {n} (one per node, depot included)"
                 )
+        if self.tiers and len(self.tiers) != n:
+            raise ValueError(f"RoutingProblem: `tiers` has {len(self.tiers)} entries, expected {n}")
         if self.allowed and len(self.allowed) != n:
             raise ValueError(
                 f"RoutingProblem: `allowed` has {len(self.allowed)} entries, expected {n}"
@@ -146,6 +162,21 @@ class RoutingProblem:
     @property
     def num_visits(self) -> int:
         return self.distance.shape[0] - 1
+
+    def restricted(self, nodes: Sequence[int]) -> RoutingProblem:
+        """The same problem over ``nodes`` only (the depot, node 0, first)."""
+        index = np.ix_(nodes, nodes)
+        return replace(
+            self,
+            distance=self.distance[index],
+            travel=tuple(matrix[index] for matrix in self.travel),
+            service=tuple(self.service[i] for i in nodes),
+            windows=tuple(self.windows[i] for i in nodes),
+            demand=tuple(self.demand[i] for i in nodes),
+            drop_penalty=tuple(self.drop_penalty[i] for i in nodes),
+            allowed=tuple(self.allowed[i] for i in nodes) if self.allowed else (),
+            tiers=tuple(self.tiers[i] for i in nodes) if self.tiers else (),
+        )
 
 
 FIRST_SOLUTION = {
@@ -186,6 +217,11 @@ class SearchParams:
     a runaway search and should be generous). The branch limit matters where the
     metaheuristic finds no new solution at all (a station with one client): it
     would otherwise search until the time limit.
+
+    ``restarts`` are further first-solution strategies: the search is run again
+    from each (the time shared equally, a work limit for each run) and the best
+    result is kept. Small problems, where one search soon stops finding better
+    solutions, gain from several starts.
     """
 
     time_limit_s: float = 5.0
@@ -193,13 +229,15 @@ class SearchParams:
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     solution_limit: int | None = None
     branch_limit: int | None = None
+    restarts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.first_solution not in FIRST_SOLUTION:
-            raise ValueError(
-                f"SearchParams: unknown `first_solution` {self.first_solution!r}; "
-                f"expected one of {', '.join(FIRST_SOLUTION)}"
-            )
+        for name in (self.first_solution, *self.restarts):
+            if name not in FIRST_SOLUTION:
+                raise ValueError(
+                    f"SearchParams: unknown `first_solution` {name!r}; "
+                    f"expected one of {', '.join(FIRST_SOLUTION)}"
+                )
         if self.metaheuristic not in METAHEURISTIC:
             raise ValueError(
                 f"SearchParams: unknown `metaheuristic` {self.metaheuristic!r}; "
@@ -244,7 +282,54 @@ class Solution:
 
 
 def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
-    """Solve ``problem`` with OR-Tools.
+    """Solve ``problem`` with OR-Tools (from each start of ``params``; the best wins).
+
+    Raises
+    ------
+    SolverError
+        When no start finds a solution (cannot happen when every visit is optional,
+        which the planner ensures).
+    """
+    starts = (params.first_solution, *params.restarts)
+    if len(starts) == 1:
+        return _solve_staged(problem, params)
+    best: Solution | None = None
+    seconds = 0.0
+    failure: SolverError | None = None
+    for first in starts:
+        share = params.time_limit_s / len(starts)
+        run = replace(params, first_solution=first, restarts=(), time_limit_s=share)
+        try:
+            found = _solve_staged(problem, run)
+        except SolverError as error:  # a start that finds nothing: the next one
+            failure = error
+            continue
+        seconds += found.seconds
+        if best is None or found.objective < best.objective:
+            best = found
+    if best is None:
+        assert failure is not None
+        raise failure
+    return replace(best, seconds=seconds, stats={**best.stats, "starts": len(starts)})
+
+
+def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
+    """One search of ``problem``: in stages when it has priority tiers or may need waits.
+
+    With priority ``tiers`` the search runs in stages, each over the visits of the
+    tiers so far and starting from the previous stage's routes; its time is shared
+    out by the number of visits each stage holds (a work limit, ``solution_limit``
+    and ``branch_limit``, holds for each stage). A stage that sees only the disabled
+    clients finds how many of them can be served without lower tiers filling the
+    workers' time first; later stages fit the others around them, and their drop
+    penalties keep a served higher tier from being traded away.
+
+    When nobody may wait between doors (``waiting`` false) but some windows could
+    make a wait worth it (:func:`_waits_may_help`) and someone is left out, a last
+    stage searches on from the best routes with waiting allowed, for
+    :data:`WAITING_SHARE` of the time; its result is kept only if it is better and
+    every trip can be scheduled under the rules (:func:`_schedulable`), so it can
+    never make the plan worse.
 
     Raises
     ------
@@ -252,12 +337,112 @@ def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
         When OR-Tools returns no solution at all (cannot happen when every visit is
         optional, which the planner ensures).
     """
+    every = list(range(problem.num_visits + 1))
+    levels = sorted(set(problem.tiers[1:])) if problem.tiers else []
+    stages = [
+        [0, *(i for i in every[1:] if problem.tiers[i] <= level)] for level in levels[:-1]
+    ] + [every]
+    waits = problem.max_age_s is not None and not problem.waiting and _waits_may_help(problem)
+    budget = params.time_limit_s * (1 - WAITING_SHARE if waits else 1)
+    weight = sum(len(nodes) for nodes in stages)
+    start: list[list[list[int]]] | None = None  # per vehicle, trips of nodes of `problem`
+    seconds = 0.0
+    solution: Solution | None = None
+    for nodes in stages:
+        stage = replace(params, time_limit_s=max(0.01, budget * len(nodes) / weight))
+        position = {node: k for k, node in enumerate(nodes)}
+        found = _solve_stage(
+            problem if nodes is every else problem.restricted(nodes),
+            stage,
+            start=None
+            if start is None
+            else [[[position[node] for node in trip] for trip in trips] for trips in start],
+        )
+        seconds += found.seconds
+        start = [
+            [[nodes[visit] for visit in trip.visits] for trip in trips] for trips in found.trips
+        ]
+        solution = found
+    assert solution is not None
+    assert start is not None
+    if waits:
+        # Waits can only serve someone more where someone is left out; otherwise the
+        # time set aside goes on searching without them, from the best routes.
+        stage = replace(params, time_limit_s=max(0.01, params.time_limit_s * WAITING_SHARE))
+        more = _solve_stage(replace(problem, waiting=bool(solution.dropped)), stage, start=start)
+        seconds += more.seconds
+        if more.objective < solution.objective and _schedulable(problem, more):
+            solution = replace(more, stats={**more.stats, "waiting": bool(solution.dropped)})
+    return replace(
+        solution, seconds=seconds, stats={**solution.stats, "stages": len(stages) + waits}
+    )
+
+
+def _waits_may_help(problem: RoutingProblem) -> bool:
+    """Whether some visit ``j`` can only follow some ``i`` on a trip after a wait.
+
+    That is when ``j``'s window opens later than ``i``'s closes plus ``i``'s service
+    and the way from ``i`` to ``j`` (for some vehicle that may serve both), and
+    less than the food age limit later. Without such a pair, leaving the station
+    late enough to need no wait on the way loses nothing.
+    """
+    limit = problem.max_age_s
+    if limit is None:
+        return False
+    opens = np.array([start for start, _ in problem.windows], dtype=np.int64)
+    closes = np.array([end for _, end in problem.windows], dtype=np.int64)
+    service = np.asarray(problem.service, dtype=np.int64)
+    gap = opens[None, :] - closes[:, None]  # gap[i, j]: j opens this long after i closes
+    near = gap < limit
+    near[0, :] = near[:, 0] = False
+    for v, vehicle in enumerate(problem.vehicles):
+        travel = np.asarray(problem.travel[vehicle.profile], dtype=np.int64)
+        forced = near & (gap > service[:, None] + travel)
+        if problem.allowed:
+            mine = np.array([a is None or v in a for a in problem.allowed])
+            forced &= mine[:, None] & mine[None, :]
+        if forced.any():
+            return True
+    return False
+
+
+def _schedulable(problem: RoutingProblem, solution: Solution) -> bool:
+    """Whether every vehicle's trips keep every rule with the closed-form schedule."""
+    for v, vehicle in enumerate(problem.vehicles):
+        trips = [list(trip.visits) for trip in solution.trips[v]]
+        if not trips:
+            continue
+        try:
+            schedule_trips(
+                trips,
+                travel=problem.travel[vehicle.profile],
+                service=problem.service,
+                windows=problem.windows,
+                earliest=vehicle.earliest_start,
+                latest_return=vehicle.latest_end,
+                reload=problem.reload_s,
+                max_age=problem.max_age_s if problem.max_age_s is not None else HORIZON,
+            )
+        except ScheduleError:
+            return False
+    return True
+
+
+def _solve_stage(
+    problem: RoutingProblem, params: SearchParams, *, start: list[list[list[int]]] | None
+) -> Solution:
+    """One search; from ``start`` (per vehicle, trips of visits) when it is given."""
     model = _Model(problem)
     if params.branch_limit is not None:
         limit = model.routing.solver().BranchesLimit(params.branch_limit)
         model.routing.AddSearchMonitor(limit)
+    search = _search_parameters(params)
     started = time.perf_counter()
-    assignment = model.routing.SolveWithParameters(_search_parameters(params))
+    initial = None if start is None else model.assignment_from(start, search)
+    if initial is not None:
+        assignment = model.routing.SolveFromAssignmentWithParameters(initial, search)
+    else:
+        assignment = model.routing.SolveWithParameters(search)
     seconds = time.perf_counter() - started
     status = _status_name(model.routing.status())
     if assignment is None:
@@ -364,10 +549,18 @@ class _Model:
             [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)], dtype=np.int64
         )
         service[0] = 0
-        for node in self.reload_owner:
-            service[node] = problem.reload_s
+        # The reload time is spent on coming back from a trip: on the arcs from a
+        # visit into a reload node. A reload node right after the start or another
+        # reload node costs no time (nor travel), so idle ones harm nothing.
+        reloading = np.zeros((self.num_nodes, self.num_nodes), dtype=np.int64)
+        if self.reload_owner:
+            visits = np.arange(1, problem.num_visits + 1)
+            reloads = np.array(list(self.reload_owner))
+            reloading[np.ix_(visits, reloads)] = problem.reload_s
         transit = {
-            p: routing.RegisterTransitMatrix(self._expand(matrix, extra=service))
+            p: routing.RegisterTransitMatrix(
+                (np.asarray(self._expand(matrix, extra=service)) + reloading).tolist()
+            )
             for p, matrix in enumerate(problem.travel)
         }
         per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
@@ -391,35 +584,51 @@ class _Model:
             self._age(service, time_dim)
 
     def _age(self, service: np.ndarray, time_dim: pywrapcp.RoutingDimension) -> None:
-        """Time since the current trip left the depot, exact under waiting."""
+        """Time since the current trip left the depot, as the local search sees it.
+
+        A plain dimension: it is 0 at every start and reload node (cumul and slack
+        fixed), grows by the travel out of them and by service plus travel between
+        visits, and drops by the horizon into a depot-like node, where the slack of
+        the trip's last visit takes up the difference. Every bound is on a cumul, a
+        slack or a transit, so OR-Tools' local-search filters check the one-hour
+        rule on every move.
+
+        Waiting at a door is the ``Time`` slack of the visit before it; it counts
+        towards the meal's age through ``Age slack >= Time slack`` (a constraint
+        the filters do not see; they see the age without waiting, a lower bound).
+        With ``waiting=False`` nobody waits between two doors of a trip (the
+        ``Time`` slack of a visit is 0) and the age is exact in the filters alone.
+        """
         problem = self.problem
-        routing, manager, solver = self.routing, self.manager, self.routing.solver()
+        routing, manager = self.routing, self.manager
         depotlike = np.zeros(self.num_nodes, dtype=bool)
         depotlike[0] = True
         depotlike[list(self.reload_owner)] = True
-        # Out of the depot (or a reload node): travel only, minus the horizon; out of a
-        # visit: exactly the Time transit.
-        offset = np.where(depotlike, -self.horizon, service)
+        back = np.where(~depotlike[:, None] & depotlike[None, :], -self.horizon, 0)
         transit = {
-            p: routing.RegisterTransitMatrix(self._expand(matrix, extra=offset))
+            p: routing.RegisterTransitMatrix(
+                (np.asarray(self._expand(matrix, extra=service)) + back).tolist()
+            )
             for p, matrix in enumerate(problem.travel)
         }
         per_vehicle = [transit[vehicle.profile] for vehicle in problem.vehicles]
         routing.AddDimensionWithVehicleTransits(
-            per_vehicle, self.horizon, 2 * self.horizon, False, "Age"
+            per_vehicle, self.horizon, self.horizon, True, "Age"
         )
         age = routing.GetDimensionOrDie("Age")
         for v in range(len(problem.vehicles)):
-            start = routing.Start(v)
-            age.CumulVar(start).SetValue(0)
-            age.SlackVar(start).SetValue(self.horizon)
+            age.SlackVar(routing.Start(v)).SetValue(0)
         for node in self.reload_owner:
             index = manager.NodeToIndex(node)
-            solver.Add(age.SlackVar(index) + age.CumulVar(index) == self.horizon)
+            age.CumulVar(index).SetValue(0)
+            age.SlackVar(index).SetValue(0)
         for node in range(1, problem.num_visits + 1):
             index = manager.NodeToIndex(node)
             age.CumulVar(index).SetRange(0, problem.max_age_s)
-            solver.Add(age.SlackVar(index) == time_dim.SlackVar(index))
+            if problem.waiting:
+                routing.solver().Add(age.SlackVar(index) >= time_dim.SlackVar(index))
+            else:
+                time_dim.SlackVar(index).SetValue(0)
 
     def _optional_visits(self) -> None:
         problem = self.problem
@@ -437,9 +646,37 @@ class _Model:
                 if forbidden:
                     routing.VehicleVar(index).RemoveValues(forbidden)
         for node, owner in self.reload_owner.items():
+            # Mandatory: an unused reload node sits next to the start or another
+            # reload node at no cost, and the first-solution heuristics place them
+            # all before the visits, so a first solution already has several trips.
             index = manager.NodeToIndex(node)
-            routing.AddDisjunction([index], 0)
             routing.VehicleVar(index).RemoveValues([v for v in every if v != owner])
+
+    def assignment_from(
+        self, trips: list[list[list[int]]], search: pywrapcp.DefaultRoutingSearchParameters
+    ) -> pywrapcp.Assignment | None:
+        """An assignment with these trips per vehicle (visit nodes), or ``None``.
+
+        Each vehicle's unused reload nodes go right after its start (where they
+        cost nothing); the others separate its trips.
+        """
+        owned: dict[int, list[int]] = {}
+        for node, v in self.reload_owner.items():
+            owned.setdefault(v, []).append(node)
+        routes = []
+        for v, vehicle_trips in enumerate(trips):
+            reloads = owned.get(v, [])
+            between = len(vehicle_trips) - 1
+            if between > len(reloads):
+                return None
+            route = list(reloads[between:])
+            for k, trip in enumerate(vehicle_trips):
+                if k:
+                    route.append(reloads[k - 1])
+                route += trip
+            routes.append([self.manager.NodeToIndex(node) for node in route])
+        self.routing.CloseModelWithParameters(search)
+        return self.routing.ReadAssignmentFromRoutes(routes, True)
 
     # ------------------------------------------------------------ solution
     def extract(self, assignment: pywrapcp.Assignment, *, status: str, seconds: float) -> Solution:
