@@ -335,10 +335,28 @@ def test_the_checker_catches_advice_that_does_not_add_up(planned: dict[str, Any]
     miscounted["stations"][0]["advice"][0]["params"]["of"] += 1
     problems = check_plan(miscounted, *inputs)
     assert any("of is" in p for p in problems), problems
-    scores = [a["params"]["serves"] for a in station["advice"]]
-    assert scores != sorted(scores), "the station's advice should serve different numbers"
+    # An advice that serves one fewer, put before the full one, is out of order.
     reordered = json.loads(json.dumps(document))
-    reordered["stations"][0]["advice"].reverse()
+    smaller = json.loads(json.dumps(station["advice"][0]))
+    smaller["params"]["clients"] = smaller["params"]["clients"][:-1]
+    smaller["params"]["serves"] -= 1
+    level = {c.client_id: c.care_level for c in dataset.clients}
+    smaller["params"]["disabled"] = sum(
+        level[ident] == CareLevel.DISABLED for ident in smaller["params"]["clients"]
+    )
+    reordered["stations"][0]["advice"] = [smaller, station["advice"][0]]
+    assert (
+        check_plan(
+            {
+                **reordered,
+                "stations": [
+                    {**reordered["stations"][0], "advice": [station["advice"][0], smaller]}
+                ],
+            },
+            *inputs,
+        )
+        == []
+    )
     problems = check_plan(reordered, *inputs)
     assert any("not best first" in p for p in problems), problems
 
