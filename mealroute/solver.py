@@ -221,7 +221,9 @@ class SearchParams:
     ``restarts`` are further first-solution strategies: the search is run again
     from each (the time shared equally, a work limit for each run) and the best
     result is kept. Small problems, where one search soon stops finding better
-    solutions, gain from several starts.
+    solutions, gain from several starts. ``restarts_staged=False`` runs the
+    restarts over every visit at once, ignoring the problem's priority tiers: a
+    different path, which the staged search's first stages cannot lock in.
     """
 
     time_limit_s: float = 5.0
@@ -230,6 +232,7 @@ class SearchParams:
     solution_limit: int | None = None
     branch_limit: int | None = None
     restarts: tuple[str, ...] = ()
+    restarts_staged: bool = True
 
     def __post_init__(self) -> None:
         for name in (self.first_solution, *self.restarts):
@@ -296,11 +299,12 @@ def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
     best: Solution | None = None
     seconds = 0.0
     failure: SolverError | None = None
-    for first in starts:
+    for k, first in enumerate(starts):
         share = params.time_limit_s / len(starts)
         run = replace(params, first_solution=first, restarts=(), time_limit_s=share)
+        whole = k > 0 and not params.restarts_staged
         try:
-            found = _solve_staged(problem, run)
+            found = _solve_staged(replace(problem, tiers=()) if whole else problem, run)
         except SolverError as error:  # a start that finds nothing: the next one
             failure = error
             continue
@@ -344,12 +348,12 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
     ] + [every]
     waits = problem.max_age_s is not None and not problem.waiting and _waits_may_help(problem)
     budget = params.time_limit_s * (1 - WAITING_SHARE if waits else 1)
-    weight = sum(len(nodes) for nodes in stages)
+    shares = _stage_shares(stages)
     start: list[list[list[int]]] | None = None  # per vehicle, trips of nodes of `problem`
     seconds = 0.0
     solution: Solution | None = None
-    for nodes in stages:
-        stage = replace(params, time_limit_s=max(0.01, budget * len(nodes) / weight))
+    for nodes, share in zip(stages, shares, strict=True):
+        stage = replace(params, time_limit_s=max(0.01, budget * share))
         position = {node: k for k, node in enumerate(nodes)}
         found = _solve_stage(
             problem if nodes is every else problem.restricted(nodes),
@@ -376,6 +380,12 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
     return replace(
         solution, seconds=seconds, stats={**solution.stats, "stages": len(stages) + waits}
     )
+
+
+def _stage_shares(stages: Sequence[Sequence[int]]) -> list[float]:
+    """Each stage's share of the search time: by the number of nodes it holds."""
+    weight = sum(len(nodes) for nodes in stages)
+    return [len(nodes) / weight for nodes in stages]
 
 
 def _waits_may_help(problem: RoutingProblem) -> bool:

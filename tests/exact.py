@@ -86,7 +86,7 @@ def exact_optimum(
         (a worker may still leave the station later); to measure what that costs.
     travel_stage
         ``False``: stop after the served counts (``travel_s`` is then of some plan
-        with those counts, not the least).
+        with those counts, not the least, and ``proved`` is about the counts).
     """
     n = len(clients)
     ready = settings.ready_at(station)
@@ -194,7 +194,8 @@ def exact_optimum(
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"CP-SAT found no plan ({solver.status_name(status)})")
-    proved &= status == cp_model.OPTIMAL
+    if travel_stage:  # without it, ``proved`` is about the served counts alone
+        proved &= status == cp_model.OPTIMAL
     trips = tuple(
         tuple(order for arcs in worker_arcs if (order := _order(arcs, solver)))
         for worker_arcs in arcs_of

@@ -20,8 +20,9 @@ from mealroute.planjson import plan_to_dict
 from mealroute.read.load import dataset_from_dir
 from mealroute.settings import Settings
 
-from .checker import assert_valid_plan, priority_inversions
+from .checker import assert_valid_plan
 from .conftest import SAMPLE, read_plan, run
+from .exact import LEVELS, exact_optimum
 
 TUESDAY = dt.date(2026, 12, 1)
 SATURDAY = dt.date(2026, 12, 5)
@@ -54,6 +55,16 @@ STATION = Station("S1", "station", 36.6650, 117.0200)
 def at(metres: float, bearing: float) -> tuple[float, float]:
     point = geodesic(meters=metres).destination((STATION.lat, STATION.lon), bearing)
     return point.latitude, point.longitude
+
+
+def stops_of(document: dict) -> list[dict]:
+    return [
+        stop
+        for station in document["stations"]
+        for route in station["routes"]
+        for trip in route["trips"]
+        for stop in trip["stops"]
+    ]
 
 
 def plan_of(workers: list[Worker], clients: list[Client], used: Settings) -> dict:
@@ -135,7 +146,7 @@ def stations(draw: st.DrawFn) -> tuple[list[Worker], list[Client]]:
     return workers, clients
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stations())
 def test_random_stations_keep_every_rule(case: tuple[list[Worker], list[Client]]) -> None:
     workers, clients = case
@@ -143,12 +154,16 @@ def test_random_stations_keep_every_rule(case: tuple[list[Worker], list[Client]]
     document = plan_of(workers, clients, used)
     due = [c for c in clients if c.is_due(TUESDAY)]
     assert document["totals"]["clients"] == len(due)
-    # With two clients, a disabled client left out while a less dependent one is
-    # served is always wrong when the disabled one could be served alone (serving
-    # them instead is better). With more, it can be right: a far disabled client may
-    # block a near disabled and a semi-disabled one, which together rank higher.
-    if len(due) <= 2:
-        found = priority_inversions(
-            document, due, workers=workers, stations=(STATION,), settings=used
-        )
-        assert found == []
+    # Against the exact optimum (CP-SAT, a model that shares nothing with the
+    # planner's; tests/exact.py): never fewer disabled clients, and never better
+    # than the optimum (that would mean the planner and the oracle read the rules
+    # differently). Equal on every level is not yet true of every station: see
+    # test_exact.py's known gap.
+    best = exact_optimum(STATION, workers, due, used, seconds_per_stage=20, travel_stage=False)
+    assert best.proved, "CP-SAT did not prove the optimum in time: make the station smaller"
+    levels = {s["client_id"]: s["care_level"] for s in stops_of(document)}
+    served = tuple(
+        sum(1 for level in levels.values() if level == wanted.value) for wanted in LEVELS
+    )
+    assert served[0] == best.served[0], f"served {served}, the optimum serves {best.served}"
+    assert served <= best.served, f"served {served}, more than the optimum {best.served}"
