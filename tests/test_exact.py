@@ -107,3 +107,50 @@ def test_a_small_station_serves_as_many_of_each_care_level_as_the_optimum(
     assert travel <= known["travel_s"] * (1 + TRAVEL_SLACK), (
         f"{name}: travel {travel} s, the optimum {known['travel_s']} s"
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap (issue 7): the planner serves the heavy disabled client C5 where "
+    "the optimum serves the far disabled C3 together with the semi-disabled C0 on one "
+    "trip; no single move of the local search gets from one to the other",
+)
+def test_known_gap_a_far_pair_against_one_heavy_client() -> None:
+    # Found by the random-station property test against CP-SAT (test_plan_rules.py).
+    from mealroute.model import Client, Mode, Station, Worker
+
+    from .checker import assert_valid_plan as valid
+    from .exact import exact_optimum
+
+    station = Station("S1", "station", 36.6650, 117.0200)
+    nine, ten, noon, half_past = 9 * 3600, 10 * 3600, 12 * 3600, 11 * 3600 + 1800
+    workers = [
+        Worker("W0", "w0", "S1", Mode.EBIKE, 2, nine, noon),
+        Worker("W1", "w1", "S1", Mode.WALK, 1, nine, noon),
+        Worker("W2", "w2", "S1", Mode.WALK, 1, ten, noon),
+    ]
+    semi, disabled = CareLevel.SEMI_DISABLED, CareLevel.DISABLED
+    lunch = {"window_start": half_past, "window_end": noon}
+    clients = [
+        Client("C0", "c0", "S1", 36.69967, 117.02075, semi, **lunch),
+        Client("C1", "c1", "S1", 36.66545, 117.02, disabled),
+        Client("C2", "c2", "S1", 36.66545, 117.02, disabled),
+        Client("C3", "c3", "S1", 36.69286, 117.02, disabled),
+        Client("C4", "c4", "S1", 36.66545, 117.02002, disabled),
+        Client("C5", "c5", "S1", 36.65756, 117.03813, disabled, meals=2, **lunch),
+    ]
+    settings = Settings(reproducible=True, work_limit=WORK)
+    best = exact_optimum(station, workers, clients, settings, seconds_per_stage=20)
+    assert best.proved
+    assert best.served == (4, 1, 0)
+    from mealroute.day import plan_dataset
+    from mealroute.model import Dataset
+    from mealroute.planjson import plan_to_dict
+
+    plan = plan_dataset(
+        Dataset((station,), tuple(workers), tuple(clients)), DATE, settings, isolate=False
+    )
+    document = plan_to_dict(plan)
+    valid(document, clients, workers, (station,), settings, date=DATE)
+    (station_doc,) = document["stations"]
+    assert tuple(served_by_level(station_doc)) == best.served
