@@ -138,6 +138,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--time-limit", type=float, help="solver seconds per station")
     parser.add_argument("--work", type=Path, help="keep the city and plan here (default: temp)")
+    parser.add_argument(
+        "--no-advice",
+        action="store_true",
+        help="plan without staffing advice ([advice] enabled = false in the city's mealroute.toml)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "city.csv")
     args = parser.parse_args(argv)
     dt.date.fromisoformat(args.date)
@@ -162,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             if args.workers_per_station
             else None
         )
+        if args.no_advice:
+            with (data / "mealroute.toml").open("a", encoding="utf-8") as toml:
+                toml.write("\n[advice]\nenabled = false\n")
         command = [*cli, "plan", str(data), "--date", args.date, "--out", str(plan_dir),
                    "--jobs", str(args.jobs)]  # fmt: skip
         if args.time_limit:
@@ -182,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "workers_per_station": args.workers_per_station or "",
         "workers": workers if workers is not None else "",
         "jobs": args.jobs,
+        "advice": settings.get("advice", {}).get("enabled", ""),
         "time_limit_s": settings.get("solver", {}).get("time_limit_s", ""),
         "load1_before_plan": round(load, 2),
         **{f"sample_{k}": v for k, v in asdict(sample).items() if k != "exit_code"},

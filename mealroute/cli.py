@@ -25,6 +25,7 @@ import logging.handlers
 import re
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -418,6 +419,8 @@ def plan(
         pool = None if scheduler else resources.enter_context(StationPool(jobs or default_jobs()))
         if pool is not None:
             pool.warm()
+            # ... and the pages' renderers load while the stations are planned.
+            threading.Thread(target=_prepare_pages, args=(settings.lang,), daemon=True).start()
         dataset = dataset_from_path(data)
         for issue in dataset.issues:  # what was read from where is for `validate` to say
             if issue.severity != Severity.INFO:
@@ -515,6 +518,14 @@ def _previous_plan(
             "merge_refused", EXIT_NOTHING, path=str(target), stations=list(only), detail=str(error)
         ) from None
     return previous
+
+
+def _prepare_pages(lang: str) -> None:
+    """Load the renderers ahead of time; a failure here is met again when drawing."""
+    from .render import prepare
+
+    with contextlib.suppress(Exception):
+        prepare(lang)
 
 
 def _plan_with_progress(

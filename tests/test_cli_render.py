@@ -40,3 +40,18 @@ def test_render_refuses_what_is_not_a_plan(tmp_path: Path) -> None:
     bad.write_text("{", encoding="utf-8")
     assert "not JSON" in run("render", bad, "--lang", "en").stderr
     assert "No such file" in run("render", tmp_path / "missing.json").stderr
+
+
+def test_the_pages_can_be_prepared_ahead_of_the_search() -> None:
+    # `mealroute plan` compiles every page template in a thread while it plans.
+    from mealroute.render import prepare
+    from mealroute.render.i18n import html_environment
+
+    for lang in ("zh", "en"):
+        prepare(lang)
+        environment = html_environment(lang)
+        pages = environment.list_templates(extensions=["html"])
+        assert "worker.html" in pages and "index.html" in pages
+        assert environment.cache is not None
+        cached = {name for (_, name) in environment.cache}
+        assert cached >= set(pages), set(pages) - cached
