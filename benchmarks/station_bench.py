@@ -282,19 +282,23 @@ def run(args: argparse.Namespace) -> None:
     with _pool(args.jobs) as pool:
         futures = [pool.submit(plan_one, name, label, changes, None) for name in chosen]
         for future in futures:
-            row = future.result()
-            write_rows(out, [row])
-            improved = offer(best, row, f"mealroute {label}")
-            if improved:
-                save_best(best)
-            print(
-                f"{row['instance']:4} {row['served']:4}/{row['due']:<4} "
-                f"({row['served_disabled']}/{row['served_semi']}/{row['served_other']}) "
-                f"travel {row['travel_s']:6} solve {row['solve_s']} wall {row['wall_s']} "
-                f"load {row['load1']} {row['valid'][:60]}{' *best*' if improved else ''}",
-                flush=True,
-            )
+            _record(out, best, future.result(), f"mealroute {label}")
     print(f"wrote {out}")
+
+
+def _record(out: Path, best: dict[str, dict[str, Any]], row: dict, method: str) -> None:
+    """Append ``row`` to ``out``, offer it to the best-known store, say it in a line."""
+    write_rows(out, [row])
+    improved = offer(best, row, method)
+    if improved:
+        save_best(best)
+    print(
+        f"{row['instance']:4} {row['served']:4}/{row['due']:<4} "
+        f"({row['served_disabled']}/{row['served_semi']}/{row['served_other']}) "
+        f"travel {row['travel_s']:6} solve {row['solve_s']} wall {row['wall_s']} "
+        f"load {row['load1']} {row['label']} {row['valid'][:60]}{' *best*' if improved else ''}",
+        flush=True,
+    )
 
 
 def long_runs(args: argparse.Namespace) -> None:
@@ -317,15 +321,7 @@ def long_runs(args: argparse.Namespace) -> None:
                 )
         for future in futures:
             row = future.result()
-            write_rows(out, [row])
-            improved = offer(best, row, f"mealroute {row['label']}")
-            if improved:
-                save_best(best)
-            print(
-                f"{row['instance']:4} {row['served']}/{row['due']} travel {row['travel_s']} "
-                f"{row['label']}{' *best*' if improved else ''}",
-                flush=True,
-            )
+            _record(out, best, row, f"mealroute {row['label']}")
 
 
 def _plan_with_start(
@@ -461,10 +457,12 @@ def _pct(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:+.2f}%"
 
 
-def _label_key(label: str) -> tuple[int, float, str]:
-    if label.endswith("s") and label[:-1].replace(".", "").isdigit():
-        return (0, float(label[:-1]), label)
-    return (1, 0.0, label)
+def _label_key(label: str) -> tuple[str, int, float, str]:
+    """Runs of one model together (``base-2s``), timed ones by their seconds, then others."""
+    model, _, run = label.rpartition("-")
+    if run.endswith("s") and run[:-1].replace(".", "").isdigit():
+        return (model, 0, float(run[:-1]), label)
+    return (model, 1, 0.0, label)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

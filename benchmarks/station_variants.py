@@ -74,16 +74,21 @@ def _both(*tweaks: Tweak) -> Tweak:
 TRUE, FALSE = 3, 2  # OR-Tools' OptionalBoolean: BOOL_TRUE, BOOL_FALSE
 
 
-def _nowait() -> None:
-    original = planner._routing_problem
+def _waiting(allowed: bool) -> Tweak:
+    """Plan with waiting between doors allowed or not in every stage."""
 
-    def patched(*args: Any, **kwargs: Any) -> solver.RoutingProblem:
-        return replace(original(*args, **kwargs), waiting=False)
+    def apply() -> None:
+        original = planner._routing_problem
 
-    planner._routing_problem = patched
+        def patched(*args: Any, **kwargs: Any) -> solver.RoutingProblem:
+            return replace(original(*args, **kwargs), waiting=allowed)
+
+        planner._routing_problem = patched
+
+    return apply
 
 
-NOWAIT = _nowait
+NOWAIT = _waiting(False)
 NEIGHBOURS = _params(ls_operator_neighbors_ratio=0.1, ls_operator_min_neighbors=20)
 FAST_START = _params(
     **{
@@ -105,16 +110,7 @@ SELECTION_OPS = _params(
 )
 
 
-def _waiting() -> None:
-    original = planner._routing_problem
-
-    def patched(*args: Any, **kwargs: Any) -> solver.RoutingProblem:
-        return replace(original(*args, **kwargs), waiting=True)
-
-    planner._routing_problem = patched
-
-
-LBTIE = _waiting
+LBTIE = _waiting(True)
 
 
 def _ils(
