@@ -189,6 +189,11 @@ VARIANTS: dict[str, Tweak] = {
     "closelns": _operators(
         "global_cheapest_insertion_close_nodes_lns", "local_cheapest_insertion_close_nodes_lns"
     ),
+    "exchact+closelns": _operators(
+        "exchange_and_make_active",
+        "global_cheapest_insertion_close_nodes_lns",
+        "local_cheapest_insertion_close_nodes_lns",
+    ),
     "restart2": _restarts("LOCAL_CHEAPEST_INSERTION"),
     "restart4": _restarts("LOCAL_CHEAPEST_INSERTION", "SAVINGS", "PATH_CHEAPEST_ARC"),
     "ops": SELECTION_OPS,
@@ -208,9 +213,9 @@ VARIANTS: dict[str, Tweak] = {
 }
 
 
-def run_variant(name: str, variant: str, seconds: float) -> dict:
+def run_variant(name: str, variant: str, changes: dict[str, Any]) -> dict:
     VARIANTS[variant]()
-    return plan_one(name, variant, {"time_limit_s": seconds}, None)
+    return plan_one(name, variant, changes, None)
 
 
 def summary(path: Path, variants: Sequence[str] | None = None) -> str:
@@ -252,6 +257,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.station_variants")
     parser.add_argument("--variants", nargs="+", default=["base"])
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument(
+        "--work-limit",
+        type=int,
+        help="reproducible mode with this work limit instead of --seconds: the same "
+        "result on a loaded machine",
+    )
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS / "variants.csv")
@@ -263,15 +274,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(describe_machine(), flush=True)
     chosen = args.only or list(SUBSET)
     best = load_best()
+    if args.work_limit:
+        changes: dict[str, Any] = {"reproducible": True, "work_limit": args.work_limit}
+        run = f"repro{args.work_limit}"
+    else:
+        changes, run = {"time_limit_s": args.seconds}, f"{args.seconds:g}s"
     with _pool(args.jobs) as pool:
         futures = [
-            pool.submit(run_variant, name, variant, args.seconds)
+            pool.submit(run_variant, name, variant, changes)
             for name in chosen
             for variant in args.variants
         ]
         for future in futures:
             row = future.result()
-            row["label"] = f"{row['label']} {args.seconds:g}s"
+            row["label"] = f"{row['label']} {run}"
             write_rows(args.out, [row])
             if offer(best, row, f"variant {row['label']}"):
                 save_best(best)

@@ -39,6 +39,7 @@ from .travel import GeodesicTravel, Matrices
 # Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
 FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 METAHEURISTIC = "GUIDED_LOCAL_SEARCH"
+OPERATORS: tuple[str, ...] = ()  # local-search operators beyond OR-Tools' defaults
 MAX_TRIPS = 12  # per worker and day, a cap on what _reach finds can fit
 SMALL_VISITS = 12  # clients for the solver: up to this, a second start (search_params)
 SELECT_FACTOR = 2  # a huge station's solver sees this x what its workers can reach
@@ -593,6 +594,7 @@ def search_params(settings: Settings, *, visits: int = SMALL_VISITS + 1) -> Sear
             branch_limit=BRANCHES_PER_STEP * settings.work_limit,
             restarts=restarts,
             restarts_staged=False,
+            operators=OPERATORS,
         )
     return SearchParams(
         time_limit_s=settings.time_limit_s,
@@ -600,6 +602,7 @@ def search_params(settings: Settings, *, visits: int = SMALL_VISITS + 1) -> Sear
         metaheuristic=METAHEURISTIC,
         restarts=restarts,
         restarts_staged=False,
+        operators=OPERATORS,
     )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from .errors import SolverError
 from .schedule import ScheduleError, schedule_trips
@@ -179,6 +180,8 @@ class RoutingProblem:
         )
 
 
+_OPERATORS = pywrapcp.DefaultRoutingSearchParameters().local_search_operators
+
 FIRST_SOLUTION = {
     name: getattr(routing_enums_pb2.FirstSolutionStrategy, name)
     for name in (
@@ -221,7 +224,9 @@ class SearchParams:
     ``restarts`` are further first-solution strategies: the search is run again
     from each (the time shared equally, a work limit for each run) and the best
     result is kept. Small problems, where one search soon stops finding better
-    solutions, gain from several starts. ``restarts_staged=False`` runs the
+    solutions, gain from several starts. ``operators`` turns on local-search
+    operators that OR-Tools leaves off by default (``use_<name>`` of its
+    ``local_search_operators``). ``restarts_staged=False`` runs the
     restarts over every visit at once, ignoring the problem's priority tiers: a
     different path, which the staged search's first stages cannot lock in.
     """
@@ -233,6 +238,7 @@ class SearchParams:
     branch_limit: int | None = None
     restarts: tuple[str, ...] = ()
     restarts_staged: bool = True
+    operators: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (self.first_solution, *self.restarts):
@@ -241,6 +247,9 @@ class SearchParams:
                     f"SearchParams: unknown `first_solution` {name!r}; "
                     f"expected one of {', '.join(FIRST_SOLUTION)}"
                 )
+        for name in self.operators:
+            if not hasattr(_OPERATORS, f"use_{name}"):
+                raise ValueError(f"SearchParams: unknown local-search operator {name!r}")
         if self.metaheuristic not in METAHEURISTIC:
             raise ValueError(
                 f"SearchParams: unknown `metaheuristic` {self.metaheuristic!r}; "
@@ -469,6 +478,8 @@ def _search_parameters(params: SearchParams) -> pywrapcp.DefaultRoutingSearchPar
     search.time_limit.nanos = round((params.time_limit_s - seconds) * 1e9)
     if params.solution_limit is not None:
         search.solution_limit = params.solution_limit
+    for name in params.operators:
+        setattr(search.local_search_operators, f"use_{name}", optional_boolean_pb2.BOOL_TRUE)
     search.log_search = False
     return search
 

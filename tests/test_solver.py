@@ -153,3 +153,12 @@ def test_work_bounded_search_ends_where_no_new_solution_exists() -> None:
     solution = solve(p, params)
     assert solution.seconds < params.time_limit_s  # the work limit ended it, not the guard
     assert [t.visits for t in solution.trips[0]] == [(1,)]
+
+
+def test_extra_local_search_operators_are_named_as_or_tools_names_them() -> None:
+    from mealroute.solver import SearchParams, _search_parameters
+
+    search = _search_parameters(SearchParams(operators=("exchange_and_make_active",)))
+    assert search.local_search_operators.use_exchange_and_make_active == 3  # BOOL_TRUE
+    with pytest.raises(ValueError, match="unknown local-search operator 'nope'"):
+        SearchParams(operators=("nope",))
