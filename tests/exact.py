@@ -253,3 +253,15 @@ def _max_trips(
     if last < first:
         return 1
     return min(len(mine), 1 + (last - first) // max(1, cycle))
+
+
+def served_in(station: dict) -> tuple[int, int, int]:
+    """Clients served per care level (disabled, semi, other) in a plan.json station."""
+    levels = {
+        stop["client_id"]: stop["care_level"]
+        for route in station["routes"]
+        for trip in route["trips"]
+        for stop in trip["stops"]
+    }
+    counts = [sum(1 for level in levels.values() if level == wanted.value) for wanted in LEVELS]
+    return counts[0], counts[1], counts[2]

@@ -31,12 +31,12 @@ from mealroute.settings import Settings
 
 from .checker import assert_valid_plan
 from .conftest import REPO, checked_plan, run
+from .exact import served_in
 
 INSTANCES = REPO / "benchmarks" / "instances"
 BEST = REPO / "benchmarks" / "results" / "stations_best.json"
 DATE = dt.date(2026, 12, 1)
 SMALL = [f"s{k:02d}" for k in range(1, 13)]
-LEVELS = (CareLevel.DISABLED, CareLevel.SEMI_DISABLED, CareLevel.OTHER)
 # Reproducible mode with ten times the default work: about as long as the default
 # 2 s search on these stations. At the default work (100) all 12 serve as the
 # optimum does, 9 of 12 at its travel, s07 +36% (benchmarks/README.md).
@@ -48,15 +48,6 @@ def optimum(name: str) -> dict[str, Any]:
     known = json.loads(BEST.read_text("utf-8"))[name]
     assert known["proved"], f"{name}: the stored best is not a proved optimum"
     return known
-
-
-def served_by_level(station: dict[str, Any]) -> list[int]:
-    level = {}
-    for route in station["routes"]:
-        for trip in route["trips"]:
-            for stop in trip["stops"]:
-                level[stop["client_id"]] = CareLevel(stop["care_level"])
-    return [sum(1 for value in level.values() if value == wanted) for wanted in LEVELS]
 
 
 def travel_of(station: dict[str, Any]) -> int:
@@ -78,7 +69,7 @@ def test_the_stored_optimum_is_a_real_plan(name: str) -> None:
     document = plan_to_dict(Plan(date=DATE, stations=(station,), settings=settings.to_dict()))
     assert_valid_plan(document, dataset.clients, dataset.workers, dataset.stations, settings)
     (station_doc,) = document["stations"]
-    assert served_by_level(station_doc) == known["served"]
+    assert list(served_in(station_doc)) == known["served"]
     assert travel_of(station_doc) == known["travel_s"]
     assert len(day.clients) == known["due"]
 
@@ -98,8 +89,8 @@ def test_a_small_station_serves_as_many_of_each_care_level_as_the_optimum(
     settings = Settings.for_data_dir(folder).replace(reproducible=True, work_limit=WORK)
     document = checked_plan(out, folder, settings, date=DATE)
     (station,) = document["stations"]
-    assert served_by_level(station) == known["served"], (
-        f"{name}: served (disabled, semi-disabled, other) {served_by_level(station)}, "
+    assert list(served_in(station)) == known["served"], (
+        f"{name}: served (disabled, semi-disabled, other) {list(served_in(station))}, "
         f"the optimum serves {known['served']}"
     )
     travel = travel_of(station)
@@ -117,12 +108,11 @@ def test_a_small_station_serves_as_many_of_each_care_level_as_the_optimum(
 )
 def test_known_gap_a_far_pair_against_one_heavy_client() -> None:
     # Found by the random-station property test against CP-SAT (test_plan_rules.py).
-    from mealroute.model import Client, Mode, Station, Worker
+    from mealroute.model import Client, Mode, Worker
 
-    from .checker import assert_valid_plan as valid
     from .exact import exact_optimum
+    from .test_plan_rules import STATION, plan_of
 
-    station = Station("S1", "station", 36.6650, 117.0200)
     nine, ten, noon, half_past = 9 * 3600, 10 * 3600, 12 * 3600, 11 * 3600 + 1800
     workers = [
         Worker("W0", "w0", "S1", Mode.EBIKE, 2, nine, noon),
@@ -140,17 +130,8 @@ def test_known_gap_a_far_pair_against_one_heavy_client() -> None:
         Client("C5", "c5", "S1", 36.65756, 117.03813, disabled, meals=2, **lunch),
     ]
     settings = Settings(reproducible=True, work_limit=WORK)
-    best = exact_optimum(station, workers, clients, settings, seconds_per_stage=20)
+    best = exact_optimum(STATION, workers, clients, settings, seconds_per_stage=20)
     assert best.proved
     assert best.served == (4, 1, 0)
-    from mealroute.day import plan_dataset
-    from mealroute.model import Dataset
-    from mealroute.planjson import plan_to_dict
-
-    plan = plan_dataset(
-        Dataset((station,), tuple(workers), tuple(clients)), DATE, settings, isolate=False
-    )
-    document = plan_to_dict(plan)
-    valid(document, clients, workers, (station,), settings, date=DATE)
-    (station_doc,) = document["stations"]
-    assert tuple(served_by_level(station_doc)) == best.served
+    (station,) = plan_of(workers, clients, settings)["stations"]
+    assert served_in(station) == best.served

@@ -22,7 +22,7 @@ from mealroute.settings import Settings
 
 from .checker import assert_valid_plan
 from .conftest import SAMPLE, read_plan, run
-from .exact import LEVELS, exact_optimum
+from .exact import exact_optimum, served_in
 
 TUESDAY = dt.date(2026, 12, 1)
 SATURDAY = dt.date(2026, 12, 5)
@@ -55,16 +55,6 @@ STATION = Station("S1", "station", 36.6650, 117.0200)
 def at(metres: float, bearing: float) -> tuple[float, float]:
     point = geodesic(meters=metres).destination((STATION.lat, STATION.lon), bearing)
     return point.latitude, point.longitude
-
-
-def stops_of(document: dict) -> list[dict]:
-    return [
-        stop
-        for station in document["stations"]
-        for route in station["routes"]
-        for trip in route["trips"]
-        for stop in trip["stops"]
-    ]
 
 
 def plan_of(workers: list[Worker], clients: list[Client], used: Settings) -> dict:
@@ -161,9 +151,7 @@ def test_random_stations_keep_every_rule(case: tuple[list[Worker], list[Client]]
     # test_exact.py's known gap.
     best = exact_optimum(STATION, workers, due, used, seconds_per_stage=20, travel_stage=False)
     assert best.proved, "CP-SAT did not prove the optimum in time: make the station smaller"
-    levels = {s["client_id"]: s["care_level"] for s in stops_of(document)}
-    served = tuple(
-        sum(1 for level in levels.values() if level == wanted.value) for wanted in LEVELS
-    )
+    (station,) = document["stations"]
+    served = served_in(station)
     assert served[0] == best.served[0], f"served {served}, the optimum serves {best.served}"
     assert served <= best.served, f"served {served}, more than the optimum {best.served}"
