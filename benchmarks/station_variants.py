@@ -139,16 +139,22 @@ def _ils(
     return apply
 
 
-def _restarts(*starts: str) -> Tweak:
+def _search(**fields: Any) -> Tweak:
+    """Change fields of the planner's :class:`solver.SearchParams`."""
+
     def apply() -> None:
         original = planner.search_params
 
-        def patched(settings: Any) -> solver.SearchParams:
-            return replace(original(settings), restarts=starts)
+        def patched(settings: Any, **kwargs: Any) -> solver.SearchParams:
+            return replace(original(settings, **kwargs), **fields)
 
         planner.search_params = patched
 
     return apply
+
+
+def _restarts(*starts: str) -> Tweak:
+    return _search(restarts=starts)
 
 
 def _operators(*names: str) -> Tweak:
@@ -195,6 +201,15 @@ VARIANTS: dict[str, Tweak] = {
         "local_cheapest_insertion_close_nodes_lns",
     ),
     "restart2": _restarts("LOCAL_CHEAPEST_INSERTION"),
+    "restart2staged": _search(restarts=("LOCAL_CHEAPEST_INSERTION",), restarts_staged=True),
+    "first2": _search(first_stage_starts=("LOCAL_CHEAPEST_INSERTION",)),
+    "first3": _search(
+        first_stage_starts=("LOCAL_CHEAPEST_INSERTION", "SEQUENTIAL_CHEAPEST_INSERTION")
+    ),
+    "first2+exchact": _both(
+        _search(first_stage_starts=("LOCAL_CHEAPEST_INSERTION",)),
+        _operators("exchange_and_make_active"),
+    ),
     "restart4": _restarts("LOCAL_CHEAPEST_INSERTION", "SAVINGS", "PATH_CHEAPEST_ARC"),
     "ops": SELECTION_OPS,
     "nowait+ops": _both(NOWAIT, SELECTION_OPS),

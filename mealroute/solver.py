@@ -229,6 +229,9 @@ class SearchParams:
     ``local_search_operators``). ``restarts_staged=False`` runs the
     restarts over every visit at once, ignoring the problem's priority tiers: a
     different path, which the staged search's first stages cannot lock in.
+    ``first_stage_starts`` are further first-solution strategies for the first
+    stage of a staged search alone (the most important clients): that stage runs
+    from each (its time shared equally) and the later stages go on from the best.
     """
 
     time_limit_s: float = 5.0
@@ -239,9 +242,10 @@ class SearchParams:
     restarts: tuple[str, ...] = ()
     restarts_staged: bool = True
     operators: tuple[str, ...] = ()
+    first_stage_starts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in (self.first_solution, *self.restarts):
+        for name in (self.first_solution, *self.restarts, *self.first_stage_starts):
             if name not in FIRST_SOLUTION:
                 raise ValueError(
                     f"SearchParams: unknown `first_solution` {name!r}; "
@@ -293,15 +297,32 @@ class Solution:
         return total
 
 
-def solve(problem: RoutingProblem, params: SearchParams) -> Solution:
+def solve(
+    problem: RoutingProblem,
+    params: SearchParams,
+    *,
+    start: Sequence[Sequence[Sequence[int]]] | None = None,
+) -> Solution:
     """Solve ``problem`` with OR-Tools (from each start of ``params``; the best wins).
+
+    With ``start`` (per vehicle, its trips as lists of visit nodes) one search runs
+    over the whole problem from those routes instead: no stages, no restarts.
 
     Raises
     ------
     SolverError
         When no start finds a solution (cannot happen when every visit is optional,
-        which the planner ensures).
+        which the planner ensures), or when ``start`` does not fit the problem.
     """
+    if start is not None:
+        if len(start) != len(problem.vehicles):
+            raise SolverError(
+                f"start has routes for {len(start)} vehicles, the problem has "
+                f"{len(problem.vehicles)}"
+            )
+        return _solve_stage(
+            problem, params, start=[[list(trip) for trip in trips] for trips in start], strict=True
+        )
     starts = (params.first_solution, *params.restarts)
     if len(starts) == 1:
         return _solve_staged(problem, params)
@@ -364,14 +385,17 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
     for nodes, share in zip(stages, shares, strict=True):
         stage = replace(params, time_limit_s=max(0.01, budget * share))
         position = {node: k for k, node in enumerate(nodes)}
-        found = _solve_stage(
-            problem if nodes is every else problem.restricted(nodes),
-            stage,
-            start=None
-            if start is None
-            else [[[position[node] for node in trip] for trip in trips] for trips in start],
-        )
-        seconds += found.seconds
+        part = problem if nodes is every else problem.restricted(nodes)
+        if start is None:
+            found, spent = _solve_first_stage(part, stage)
+        else:
+            found = _solve_stage(
+                part,
+                stage,
+                start=[[[position[node] for node in trip] for trip in trips] for trips in start],
+            )
+            spent = found.seconds
+        seconds += spent
         start = [
             [[nodes[visit] for visit in trip.visits] for trip in trips] for trips in found.trips
         ]
@@ -389,6 +413,30 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
     return replace(
         solution, seconds=seconds, stats={**solution.stats, "stages": len(stages) + waits}
     )
+
+
+def _solve_first_stage(problem: RoutingProblem, params: SearchParams) -> tuple[Solution, float]:
+    """The first stage: from each of its first solutions (the best kept) and the seconds."""
+    starts = (params.first_solution, *params.first_stage_starts)
+    if len(starts) == 1:
+        found = _solve_stage(problem, params, start=None)
+        return found, found.seconds
+    share = params.time_limit_s / len(starts)
+    best: Solution | None = None
+    seconds = 0.0
+    for first in starts:
+        run = replace(params, first_solution=first, time_limit_s=max(0.01, share))
+        try:
+            found = _solve_stage(problem, run, start=None)
+        except SolverError:
+            if first is starts[-1] and best is None:
+                raise
+            continue
+        seconds += found.seconds
+        if best is None or found.objective < best.objective:
+            best = found
+    assert best is not None
+    return best, seconds
 
 
 def _stage_shares(stages: Sequence[Sequence[int]]) -> list[float]:
@@ -448,9 +496,17 @@ def _schedulable(problem: RoutingProblem, solution: Solution) -> bool:
 
 
 def _solve_stage(
-    problem: RoutingProblem, params: SearchParams, *, start: list[list[list[int]]] | None
+    problem: RoutingProblem,
+    params: SearchParams,
+    *,
+    start: list[list[list[int]]] | None,
+    strict: bool = False,
 ) -> Solution:
-    """One search; from ``start`` (per vehicle, trips of visits) when it is given."""
+    """One search; from ``start`` (per vehicle, trips of visits) when it is given.
+
+    A ``start`` OR-Tools cannot read is an error when ``strict``; otherwise the
+    search begins from a first solution of its own.
+    """
     model = _Model(problem)
     if params.branch_limit is not None:
         limit = model.routing.solver().BranchesLimit(params.branch_limit)
@@ -458,6 +514,8 @@ def _solve_stage(
     search = _search_parameters(params)
     started = time.perf_counter()
     initial = None if start is None else model.assignment_from(start, search)
+    if strict and start is not None and initial is None:
+        raise SolverError("the start routes do not fit the problem (trips or rules)")
     if initial is not None:
         assignment = model.routing.SolveFromAssignmentWithParameters(initial, search)
     else:
