@@ -421,7 +421,7 @@ def plan(
             pool.warm()
             # ... and the pages' renderers load while the stations are planned.
             threading.Thread(target=_prepare_pages, args=(settings.lang,), daemon=True).start()
-        dataset = dataset_from_path(data)
+        dataset = dataset_from_path(data, settings.datum)
         for issue in dataset.issues:  # what was read from where is for `validate` to say
             if issue.severity != Severity.INFO:
                 voice.issue(issue)
@@ -696,7 +696,7 @@ def validate(
         raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
     settings = _settings(data, voice, lang=lang.value if lang else None)
     voice = Voice(settings.lang)
-    dataset = dataset_from_path(data)
+    dataset = dataset_from_path(data, settings.datum)
     issues = list(dataset.issues) + list(validate_dataset(dataset, date=day, settings=settings))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     for issue in sorted(issues, key=lambda i: order[i.severity]):

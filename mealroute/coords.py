@@ -21,6 +21,8 @@ Why not a library: of those on PyPI, ``prcoords-typed`` needs Python 3.14 and
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from enum import StrEnum
 
 # Krasovsky 1940 ellipsoid, as the GCJ-02 algorithm uses it.
@@ -117,6 +119,23 @@ def gcj02_to_bd09(lat: float, lon: float) -> tuple[float, float]:
     return z * math.sin(theta) + _BD_DLAT, z * math.cos(theta) + _BD_DLON
 
 
+def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """Convert a BD-09 point to GCJ-02: Baidu's published inverse of its shift.
+
+    It is not the exact inverse of :func:`gcj02_to_bd09`: a round trip is off by
+    about 5 cm in Jinan and at most 0.21 m over China (``tests/test_coords.py``).
+    """
+    x, y = lon - _BD_DLON, lat - _BD_DLAT
+    z = math.hypot(x, y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.sin(theta), z * math.cos(theta)
+
+
+def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """Convert a BD-09 point to WGS-84 (through GCJ-02)."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lat, lon))
+
+
 def wgs84_to_bd09(lat: float, lon: float) -> tuple[float, float]:
     """Convert a WGS-84 point to BD-09 (through GCJ-02)."""
     return gcj02_to_bd09(*wgs84_to_gcj02(lat, lon))
@@ -137,3 +156,65 @@ def from_wgs84(lat: float, lon: float, datum: Datum | str) -> tuple[float, float
             return wgs84_to_gcj02(lat, lon)
         case Datum.BD09:
             return wgs84_to_bd09(lat, lon)
+
+
+def to_wgs84(lat: float, lon: float, datum: Datum | str) -> tuple[float, float]:
+    """A point given in ``datum`` as WGS-84, the datum everything inside the planner uses.
+
+    GCJ-02 has no closed-form inverse: :func:`gcj02_to_wgs84` iterates until a
+    round trip agrees to 1e-9 degrees (about 0.1 mm); BD-09 goes through GCJ-02.
+
+    Raises
+    ------
+    ValueError
+        If ``datum`` is not one of ``"wgs84"``, ``"gcj02"``, ``"bd09ll"``.
+    """
+    match Datum(datum):
+        case Datum.WGS84:
+            return lat, lon
+        case Datum.GCJ02:
+            return gcj02_to_wgs84(lat, lon)
+        case Datum.BD09:
+            return bd09_to_wgs84(lat, lon)
+
+
+# The words a coordinator or a setting may use for a datum (compared without case,
+# spaces, "-" or "_"): the map an app picked the point in, or the datum's name.
+DATUM_WORDS: dict[Datum, tuple[str, ...]] = {
+    Datum.WGS84: ("wgs84", "wgs", "gps", "epsg4326", "osm", "openstreetmap", "谷歌地球"),
+    Datum.GCJ02: ("gcj02", "gcj", "高德", "amap", "autonavi", "腾讯", "tencent", "qq", "火星"),
+    Datum.BD09: ("bd09", "bd09ll", "bd", "百度", "baidu"),
+}
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def datum_named(word: str) -> Datum | None:
+    """The datum a word names (``"GCJ-02"``, ``"高德"``, ``"bd09"``), or ``None``."""
+    folded = _folded(word)
+    for datum, words in DATUM_WORDS.items():
+        if folded in words:
+            return datum
+    return None
+
+
+_HINT = re.compile(
+    "|".join(sorted((re.escape(w) for words in DATUM_WORDS.values() for w in words), key=len)[::-1])
+)
+
+
+def datum_hint(header: str) -> tuple[Datum | None, str]:
+    """The datum a coordinate header names, and the header without it.
+
+    ``经度(高德)``, ``高德经度``, ``lng_gcj02``, ``百度纬度`` and ``lat (WGS-84)`` name
+    their datum; ``经度`` names none. The header left (``经度``, ``lng``) is what the
+    column is matched by. A header naming two datums names none (``None``).
+    """
+    folded = _folded(header)
+    found = {datum for match in _HINT.finditer(folded) if (datum := datum_named(match[0]))}
+    if len(found) != 1:
+        return None, header
+    rest = _HINT.sub("", folded)
+    return found.pop(), re.sub(r"[()\[\]{}（）【】〔〕<>《》:：]", "", rest)

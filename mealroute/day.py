@@ -127,12 +127,12 @@ def plan_day(
     from .read.load import dataset_from_path
 
     path = Path(data)
-    dataset = dataset_from_path(path)
+    if settings is None:
+        settings = Settings.for_data_dir(path if path.is_dir() else path.parent)
+    dataset = dataset_from_path(path, settings.datum)
     fatal = [issue for issue in dataset.errors if issue.row is None]
     if fatal:
         raise InputError("; ".join(str(issue) for issue in fatal), file=str(path))
-    if settings is None:
-        settings = Settings.for_data_dir(path if path.is_dir() else path.parent)
     return plan_dataset(dataset, date, settings, **options)  # type: ignore[arg-type]
 
 

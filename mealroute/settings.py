@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .clock import format_clock, parse_clock
+from .coords import Datum, datum_named
 from .errors import SettingsError
 from .messages import Lang
 from .model import CareLevel, Client, Message, Mode, Station
@@ -194,6 +195,60 @@ class _Table:
         return "{ " + ", ".join(f"{m} = {value[m]:g}" for m in self.keys) + " }"
 
 
+COORDINATE_TABLES = ("stations", "clients")  # the tables that hold coordinates
+
+
+@dataclass(frozen=True)
+class _Datums:
+    """The datum of each table's coordinates: one word for all, or a table of them.
+
+    ``"gcj02"`` or ``{ stations = "wgs84", clients = "bd09" }`` (a table not named
+    keeps the default). Words as :func:`mealroute.coords.datum_named` reads them.
+    """
+
+    def parse(self, name: str, value: Any, base: Mapping[str, Datum]) -> dict[str, Datum]:
+        if isinstance(value, str):
+            return {table: self._datum(name, value) for table in COORDINATE_TABLES}
+        if not isinstance(value, Mapping):
+            raise _error("setting_not_datum", name=name, value=repr(value))
+        result = dict(base)
+        for table, word in value.items():
+            if table not in COORDINATE_TABLES:
+                raise _error(
+                    "setting_unknown_key", name=f"{name}.{table}", choices=list(COORDINATE_TABLES)
+                )
+            result[table] = self._datum(f"{name}.{table}", word)
+        return result
+
+    @staticmethod
+    def _datum(name: str, word: Any) -> Datum:
+        datum = datum_named(word) if isinstance(word, str) else None
+        if datum is None:
+            raise _error("setting_not_datum", name=name, value=repr(word))
+        return datum
+
+    def check(self, name: str, value: Any) -> dict[str, Datum]:
+        if isinstance(value, str):
+            return self.parse(name, value, {})
+        if not isinstance(value, Mapping) or set(value) != set(COORDINATE_TABLES):
+            raise _error("setting_not_datum", name=name, value=repr(value))
+        return {table: self._datum(f"{name}.{table}", str(value[table])) for table in value}
+
+    def dump(self, value: Any) -> Any:
+        return {table: _DATUM_WORD[value[table]] for table in COORDINATE_TABLES}
+
+    def toml(self, value: Any) -> str:
+        words = {_DATUM_WORD[value[table]] for table in COORDINATE_TABLES}
+        if len(words) == 1:
+            return f'"{words.pop()}"'
+        return (
+            "{ " + ", ".join(f'{t} = "{_DATUM_WORD[value[t]]}"' for t in COORDINATE_TABLES) + " }"
+        )
+
+
+_DATUM_WORD = {Datum.WGS84: "wgs84", Datum.GCJ02: "gcj02", Datum.BD09: "bd09"}
+
+
 @dataclass(frozen=True)
 class Key:
     """One setting: where it sits in mealroute.toml, what it holds and why."""
@@ -210,6 +265,8 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
+    Key("input", "datum", "datum", _Datums(),
+        "wgs84 (GPS), gcj02 (AMap, Tencent) or bd09 (Baidu), or { stations = ..., clients = ... }"),
     Key("travel", "detour_factor", "detour_factor", _Number(1, 5),
         "road distance = geodesic distance on the WGS-84 ellipsoid × this"),
     Key("travel", "speed_kmh", "speed_kmh", _Table(Mode, _Number(0.5, 200)), "km/h per mode"),
@@ -240,6 +297,10 @@ for _key in KEYS:
     _BY_SECTION.setdefault(_key.section, {})[_key.key] = _key
 
 
+def _datums() -> dict[str, Datum]:
+    return dict.fromkeys(COORDINATE_TABLES, Datum.WGS84)
+
+
 def _mode_speeds() -> dict[Mode, float]:
     return {Mode.WALK: 4.0, Mode.BIKE: 10.0, Mode.EBIKE: 15.0, Mode.CAR: 20.0}
 
@@ -256,6 +317,7 @@ class Settings:
     processes); treat them as read-only.
     """
 
+    datum: Mapping[str, Datum] = field(default_factory=_datums)
     detour_factor: float = 1.3
     speed_kmh: Mapping[Mode, float] = field(default_factory=_mode_speeds)
     service_min: Mapping[CareLevel, float] = field(default_factory=_service_minutes)
@@ -371,7 +433,7 @@ def _changes(document: Mapping[str, Any], base: Settings) -> dict[str, Any]:
                     name=f"{section}.{word}",
                     choices=sorted(_BY_SECTION[section]),
                 )
-            if isinstance(key.kind, _Table):
+            if isinstance(key.kind, (_Table, _Datums)):
                 changes[key.attr] = key.kind.parse(key.name, value, getattr(base, key.attr))
             else:
                 changes[key.attr] = key.kind.parse(key.name, value)

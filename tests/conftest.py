@@ -85,7 +85,7 @@ def checked_plan(out: Path, data: Path, settings: Any, **options: Any) -> dict[s
     from tests.checker import assert_valid_plan
 
     plan = read_plan(out)
-    dataset = dataset_from_path(data)
+    dataset = dataset_from_path(data, settings.datum)
     assert_valid_plan(
         plan,
         dataset.clients,

@@ -187,6 +187,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`{name}` must be true or false, got {value}",
         "zh": "`{name}` 应当是 true 或 false，实际是 {value}",
     },
+    "setting_not_datum": {
+        "en": "`{name}` must be wgs84, gcj02 or bd09 (or a table of them per table: "
+        "stations, clients), got {value}",
+        "zh": "`{name}` 应当是 wgs84、gcj02（高德、腾讯）或 bd09（百度），"
+        "或按表分别填写（stations、clients），实际是 {value}",
+    },
     "setting_not_choice": {
         "en": "`{name}` must be one of {choices}, got {value}",
         "zh": "`{name}` 应当是 {choices} 之一，实际是 {value}",

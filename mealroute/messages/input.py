@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..coords import Datum
 from ..model import WEEKDAYS, Message
 from ..read.columns import TABLES
 
@@ -92,6 +93,14 @@ def coordinate_word(column: str) -> Message:
     return Message({"lat": "word_latitude", "lon": "word_longitude"}[column])
 
 
+def datum_word(datum: Datum) -> Message:
+    """A datum as a coordinator knows it: en ``GCJ-02 (AMap, Tencent)``, zh GCJ-02（高德、腾讯）."""
+    return Message(f"datum_{datum.name.lower()}")
+
+
+DATUM_NAME = {datum: datum_word(datum) for datum in Datum}
+
+
 def weekday_word(day: int) -> Message:
     """0 -> en ``mon``, zh 周一."""
     return Message(f"weekday_{WEEKDAYS[day]}")
@@ -155,6 +164,9 @@ _WORDS: dict[str, dict[str, str]] = {
         f"weekday_{day}": {"en": day, "zh": zh}
         for day, zh in zip(WEEKDAYS, _WEEKDAYS_ZH, strict=True)
     },
+    "datum_wgs84": {"en": "WGS-84 (GPS)", "zh": "WGS-84（GPS）"},
+    "datum_gcj02": {"en": "GCJ-02 (AMap, Tencent)", "zh": "GCJ-02（高德、腾讯）"},
+    "datum_bd09": {"en": "BD-09 (Baidu)", "zh": "BD-09（百度）"},
     "word_latitude": {"en": "latitude", "zh": "纬度"},
     "word_longitude": {"en": "longitude", "zh": "经度"},
     "quoted": {"en": "'{text}'", "zh": "“{text}”"},
@@ -474,6 +486,26 @@ _ROW: dict[str, dict[str, str]] = {
     "lon_out_of_range": {
         "en": "longitude {value} is outside -180..180",
         "zh": "经度 {value} 超出了 -180 到 180 的范围",
+    },
+    "datum_headers_differ": {
+        "en": "the coordinate headers {headers} name different datums ({datums}); rename "
+        "them so both name the map the points were picked in",
+        "zh": "经纬度的表头{headers}写的坐标系不一致（{datums}）；请改成取点所用地图的同一个坐标系",
+    },
+    "datum_converted": {
+        "en": "coordinates read as {datum} ({why}) and converted to WGS-84",
+        "zh": "经纬度按{datum}读取（{why}），已转换为 WGS-84",
+    },
+    "datum_from_header": {"en": "the header {header} says so", "zh": "表头“{header}”注明"},
+    "datum_from_settings": {
+        "en": "input.datum in mealroute.toml",
+        "zh": "mealroute.toml 中的 input.datum",
+    },
+    "datum_header_over_settings": {
+        "en": "the header {header} names {header_datum}, mealroute.toml's input.datum "
+        "says {datum}; the header is followed",
+        "zh": "表头“{header}”注明 {header_datum}，mealroute.toml 的 input.datum 为 "
+        "{datum}；按表头读取",
     },
     "coordinates_zero": {
         "en": "latitude and longitude are both 0; the address was not geocoded",

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from ..messages.input import choices, quoted_list
+from ..coords import Datum
+from ..messages.input import choices, datum_word, quoted_list
 from ..model import (
     CareLevel,
     Client,
@@ -355,11 +357,47 @@ def _clients(
     return clients, rejected
 
 
-def _dataset(read: TablesRead) -> Dataset:
+def _in_datum(raw: RawTable | None, declared: Datum, issues: list[Issue]) -> RawTable | None:
+    """The table with the datum its coordinates are read in: its header's, else the setting's.
+
+    Says so whenever the points are converted, and warns when a header and the
+    setting disagree (the header, which sits on the column, is followed).
+    """
+    if raw is None:
+        return None
+    datum = raw.datum or declared
+    if raw.datum is not None and declared not in (raw.datum, Datum.WGS84):
+        params = {
+            "header": raw.datum_header,
+            "header_datum": datum_word(raw.datum),
+            "datum": datum_word(declared),
+        }
+        message = Message("datum_header_over_settings", params)
+        issues.append(Issue(Severity.WARNING, raw.label, None, raw.datum_header, None, message))
+    if datum != Datum.WGS84:
+        why = (
+            Message("datum_from_header", {"header": raw.datum_header})
+            if raw.datum is not None
+            else Message("datum_from_settings")
+        )
+        message = Message("datum_converted", {"datum": datum_word(datum), "why": why})
+        issues.append(Issue(Severity.INFO, raw.label, None, None, None, message))
+    return replace(raw, datum=datum)
+
+
+def _dataset(read: TablesRead, datum: Mapping[str, Datum] | None = None) -> Dataset:
     issues = list(read.issues)
-    stations = _Stations(read.tables.get("stations"), issues)
+    declared = datum or {}
+    stations = _Stations(
+        _in_datum(read.tables.get("stations"), declared.get("stations", Datum.WGS84), issues),
+        issues,
+    )
     workers = _workers(read.tables.get("workers"), stations, issues)
-    clients, rejected = _clients(read.tables.get("clients"), stations, issues)
+    clients, rejected = _clients(
+        _in_datum(read.tables.get("clients"), declared.get("clients", Datum.WGS84), issues),
+        stations,
+        issues,
+    )
     return Dataset(
         stations=tuple(stations.usable.values()),
         workers=tuple(workers),
@@ -369,7 +407,7 @@ def _dataset(read: TablesRead) -> Dataset:
     )
 
 
-def dataset_from_dir(data_dir: Path) -> Dataset:
+def dataset_from_dir(data_dir: Path, datum: Mapping[str, Datum] | None = None) -> Dataset:
     """Read a data directory into stations, workers and clients.
 
     Parameters
@@ -377,6 +415,11 @@ def dataset_from_dir(data_dir: Path) -> Dataset:
     data_dir
         A directory with ``stations``, ``workers`` and ``clients`` as CSV files,
         per-table workbooks or sheets of one workbook (see :mod:`mealroute.tables`).
+    datum
+        The datum of the ``stations`` and ``clients`` coordinates (the setting
+        ``input.datum``; WGS-84 when not given). A coordinate header that names
+        its datum (``经度(高德)``, ``lng_gcj02``) wins. Every coordinate comes back
+        in WGS-84.
 
     Returns
     -------
@@ -388,22 +431,23 @@ def dataset_from_dir(data_dir: Path) -> Dataset:
         a client row with an error becomes a :class:`RejectedRow`, so every client
         row is either a client or a rejected row.
     """
-    return _dataset(tables_from_dir(Path(data_dir)))
+    return _dataset(tables_from_dir(Path(data_dir)), datum)
 
 
-def dataset_from_path(path: Path) -> Dataset:
+def dataset_from_path(path: Path, datum: Mapping[str, Datum] | None = None) -> Dataset:
     """Read a data folder, or one ``.xlsx`` workbook holding the tables as sheets.
 
     Anything else (a CSV file, an ``.xls``, Excel's ``~$`` lock file, a path that
     does not exist) gives a dataset with one error saying exactly what to pass.
-    Settings are the caller's business: a workbook's come from its folder.
+    Settings are the caller's business (a workbook's come from its folder); the
+    one reading needs, ``datum``, is as for :func:`dataset_from_dir`.
     """
     path = Path(path)
     if path.is_dir():
-        return dataset_from_dir(path)
+        return dataset_from_dir(path, datum)
     suffix = path.suffix.lower()
     if path.is_file() and suffix in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
-        return _dataset(tables_from_workbook(path))
+        return _dataset(tables_from_workbook(path), datum)
     if not path.exists():
         message = Message("no_such_data")
     elif path.name.startswith("~$"):

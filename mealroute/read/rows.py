@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..clock import format_clock, parse_clock
+from ..coords import Datum, to_wgs84
 from ..messages.input import choices, column_word, coordinate_word
 from ..model import Issue, Message, Severity, Source
 from .tables import RawRow, RawTable
@@ -123,7 +124,10 @@ class RowReader:
         return number
 
     def coordinates(self) -> tuple[float, float] | None:
-        """Latitude and longitude, checked for range, swapping and an empty geocode."""
+        """Latitude and longitude in WGS-84, checked for range, swapping and an empty geocode.
+
+        Coordinates in another datum (the table's :attr:`RawTable.datum`) are converted.
+        """
         found: dict[str, float] = {}
         for column in ("lat", "lon"):
             what = coordinate_word(column)
@@ -142,6 +146,9 @@ class RowReader:
             self.fail("lon", Message("lon_out_of_range", {"value": self.text("lon")}))
         if lat == 0 and lon == 0:
             self.fail("lat", Message("coordinates_zero"))
+        datum = self.raw.datum
+        if datum is not None and datum != Datum.WGS84 and -90 <= lat <= 90 and -180 <= lon <= 180:
+            return to_wgs84(lat, lon, datum)
         return lat, lon
 
     def clock(self, column: str, *, required: bool = False) -> int | None:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..messages.input import and_list, column_word, quoted_list, table_word
+from ..coords import Datum, datum_hint
+from ..messages.input import DATUM_NAME, and_list, column_word, quoted_list, table_word
 from ..model import Issue, Message, Severity
 from .columns import TABLES, Table
 from .limits import MAX_CELL_CHARS
@@ -76,6 +77,10 @@ class RawTable:
     rows: tuple[RawRow, ...]
     header_row: int = 1
     header_cells: tuple[str, ...] = ()  # every header of the file, in order
+    # The datum of the coordinates: what a header names (datum_header), else what the
+    # loader sets from the settings; None when neither has said (read as WGS-84).
+    datum: Datum | None = None
+    datum_header: str | None = None
 
     def header(self, column: str) -> str:
         """The header as the file spells it (the column name when it is absent)."""
@@ -242,14 +247,21 @@ def _raw_table(table: Table, label: str, grid: Grid, issues: list[Issue]) -> Raw
         above = [number for number, _ in records[:header_at]]
         say(INFO, "header_below_title", row=header_row, above=and_list(above), n=len(above))
 
+    coordinates = [c for c in table.columns if c.name in ("lat", "lon")]
     index_of: dict[str, int] = {}
     headers: dict[str, str] = {}
     unknown: list[str] = []
     kept: list[tuple[int, str]] = []
     fatal: list[Message] = []
+    hinted: dict[str, Datum] = {}  # coordinate column -> the datum its header names
     for index, value in enumerate(header_values):
         text = cell_text(value)
         column = by_key.get(header_key(text)) if text else None
+        datum, rest = datum_hint(text) if text else (None, text)
+        if datum is not None and (hint := by_key.get(header_key(rest))) in coordinates:
+            column = hint
+            if column.name not in headers:
+                hinted[column.name] = datum
         if column is None:
             if header_key(text) in KEPT:
                 kept.append((index, text))
@@ -318,6 +330,13 @@ def _raw_table(table: Table, label: str, grid: Grid, issues: list[Issue]) -> Raw
         for column in table.columns
         if column.required and not column.inferable and column.name not in headers
     )
+    datums = sorted(set(hinted.values()))
+    if len(datums) > 1:
+        params = {
+            "headers": quoted_list([headers[c] for c in ("lat", "lon") if c in hinted]),
+            "datums": and_list([DATUM_NAME[d] for d in datums]),
+        }
+        fatal.append(Message("datum_headers_differ", params))
     for message in fatal:
         issues.append(issue(ERROR, label, message))
     if fatal:
@@ -396,4 +415,14 @@ def _raw_table(table: Table, label: str, grid: Grid, issues: list[Issue]) -> Raw
     if not rows:
         say(ERROR, "no_rows", row=header_row)
         return None
-    return RawTable(table, label, headers, tuple(rows), header_row, header_cells)
+    datum = datums[0] if datums else None
+    return RawTable(
+        table,
+        label,
+        headers,
+        tuple(rows),
+        header_row,
+        header_cells,
+        datum,
+        next((headers[c] for c in ("lon", "lat") if c in hinted), None),
+    )
