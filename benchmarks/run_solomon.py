@@ -68,6 +68,7 @@ class Job:
     first_solution: str = RECOMMENDED[0]
     metaheuristic: str = RECOMMENDED[1]
     repeat: int = 0
+    fleet_share: float = 0.0  # OR-Tools: two phases, vehicles then distance (engines.py)
 
 
 def run_job(job: Job, data_dir: str) -> dict[str, object]:
@@ -84,6 +85,7 @@ def run_job(job: Job, data_dir: str) -> dict[str, object]:
             first_solution=job.first_solution,
             metaheuristic=job.metaheuristic,
             fixed_cost=job.fixed_cost,
+            fleet_share=job.fleet_share,
         )
     else:
         run = run_pyvrp(instance, seconds=job.seconds, fixed_cost=job.fixed_cost)
@@ -214,6 +216,7 @@ def compare(args: argparse.Namespace) -> None:
                 args.fixed_cost,
                 args.first_solution,
                 args.metaheuristic,
+                fleet_share=args.fleet_share,
             ),
             Job("pyvrp", name, args.seconds, args.fixed_cost),
         ]
@@ -286,6 +289,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                 type=lambda s: s.split(","),
                 default=["ortools", "pyvrp"],
                 help="ortools,pyvrp or one of them",
+            )
+            sub.add_argument(
+                "--fleet-share",
+                type=float,
+                default=0.0,
+                help="OR-Tools in two phases: this share of the time with the fixed cost "
+                "(settles the vehicles), the rest distance alone on those vehicles",
             )
         if name == "strategies":
             sub.add_argument("--repeats", type=int, default=1, help="runs per setting")
