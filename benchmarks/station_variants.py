@@ -202,6 +202,7 @@ VARIANTS: dict[str, Tweak] = {
     ),
     "restart2": _restarts("LOCAL_CHEAPEST_INSERTION"),
     "restart2staged": _search(restarts=("LOCAL_CHEAPEST_INSERTION",), restarts_staged=True),
+    "fresh": _search(fresh_stages=True),
     "first2": _search(first_stage_starts=("LOCAL_CHEAPEST_INSERTION",)),
     "first3": _search(
         first_stage_starts=("LOCAL_CHEAPEST_INSERTION", "SEQUENTIAL_CHEAPEST_INSERTION")

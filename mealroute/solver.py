@@ -232,6 +232,10 @@ class SearchParams:
     ``first_stage_starts`` are further first-solution strategies for the first
     stage of a staged search alone (the most important clients): that stage runs
     from each (its time shared equally) and the later stages go on from the best.
+    ``fresh_stages`` runs each later stage twice, from the stage before's routes
+    and from a first solution of its own (half the time each, or the work limit
+    each), and keeps the better: a stage that starts from routes inserts its new
+    visits one local-search step at a time, which a small work limit cuts short.
     """
 
     time_limit_s: float = 5.0
@@ -243,6 +247,7 @@ class SearchParams:
     restarts_staged: bool = True
     operators: tuple[str, ...] = ()
     first_stage_starts: tuple[str, ...] = ()
+    fresh_stages: bool = False
 
     def __post_init__(self) -> None:
         for name in (self.first_solution, *self.restarts, *self.first_stage_starts):
@@ -381,6 +386,8 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
     shares = _stage_shares(stages)
     start: list[list[list[int]]] | None = None  # per vehicle, trips of nodes of `problem`
     seconds = 0.0
+    lost = 0  # stages whose start could not be read (see _solve_stage)
+    previous = 0  # nodes of the stage before
     solution: Solution | None = None
     for nodes, share in zip(stages, shares, strict=True):
         stage = replace(params, time_limit_s=max(0.01, budget * share))
@@ -389,13 +396,23 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
         if start is None:
             found, spent = _solve_first_stage(part, stage)
         else:
-            found = _solve_stage(
-                part,
-                stage,
-                start=[[[position[node] for node in trip] for trip in trips] for trips in start],
-            )
-            spent = found.seconds
+            carried = [[[position[node] for node in trip] for trip in trips] for trips in start]
+            if params.fresh_stages:
+                half = replace(stage, time_limit_s=max(0.01, stage.time_limit_s / 2))
+                on = _solve_stage(
+                    part, _with_insertions(half, len(nodes) - previous), start=carried
+                )
+                anew = _solve_stage(part, half, start=None)
+                found = on if on.objective <= anew.objective else anew
+                spent = on.seconds + anew.seconds
+            else:
+                found = _solve_stage(
+                    part, _with_insertions(stage, len(nodes) - previous), start=carried
+                )
+                spent = found.seconds
         seconds += spent
+        previous = len(nodes)
+        lost += int(found.stats.get("starts_lost", 0))  # type: ignore[call-overload]
         start = [
             [[nodes[visit] for visit in trip.visits] for trip in trips] for trips in found.trips
         ]
@@ -408,11 +425,28 @@ def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:
         stage = replace(params, time_limit_s=max(0.01, params.time_limit_s * WAITING_SHARE))
         more = _solve_stage(replace(problem, waiting=bool(solution.dropped)), stage, start=start)
         seconds += more.seconds
+        lost += int(more.stats.get("starts_lost", 0))  # type: ignore[call-overload]
         if more.objective < solution.objective and _schedulable(problem, more):
             solution = replace(more, stats={**more.stats, "waiting": bool(solution.dropped)})
-    return replace(
-        solution, seconds=seconds, stats={**solution.stats, "stages": len(stages) + waits}
-    )
+    stats = {**solution.stats, "stages": len(stages) + waits, "starts_lost": lost}
+    return replace(solution, seconds=seconds, stats=stats)
+
+
+def _with_insertions(params: SearchParams, new: int) -> SearchParams:
+    """A work limit that also covers inserting a stage's ``new`` visits.
+
+    A stage that starts from the routes of the stage before has its new visits
+    all left out: the local search puts them in one accepted move (one solution)
+    at a time. A work limit counts solutions, so without this a stage of 100 new
+    clients and a limit of 30 would end with most of them unplaced.
+    """
+    if params.solution_limit is None or new <= 0:
+        return params
+    limit = params.solution_limit + new
+    branches = None
+    if params.branch_limit is not None:
+        branches = params.branch_limit * limit // max(1, params.solution_limit)
+    return replace(params, solution_limit=limit, branch_limit=branches)
 
 
 def _solve_first_stage(problem: RoutingProblem, params: SearchParams) -> tuple[Solution, float]:
@@ -516,6 +550,9 @@ def _solve_stage(
     initial = None if start is None else model.assignment_from(start, search)
     if strict and start is not None and initial is None:
         raise SolverError("the start routes do not fit the problem (trips or rules)")
+    # A start that cannot be read otherwise makes the stage search from a first
+    # solution of its own: counted in `starts_lost`, since it loses what the stages
+    # before found (a bug if it ever happens).
     if initial is not None:
         assignment = model.routing.SolveFromAssignmentWithParameters(initial, search)
     else:
@@ -524,7 +561,9 @@ def _solve_stage(
     status = _status_name(model.routing.status())
     if assignment is None:
         raise SolverError(f"OR-Tools found no solution (status {status})")
-    return model.extract(assignment, status=status, seconds=seconds)
+    found = model.extract(assignment, status=status, seconds=seconds)
+    lost = int(start is not None and initial is None)
+    return replace(found, stats={**found.stats, "starts_lost": lost})
 
 
 def _search_parameters(params: SearchParams) -> pywrapcp.DefaultRoutingSearchParameters:
@@ -745,7 +784,7 @@ class _Model:
         routes = []
         for v, vehicle_trips in enumerate(trips):
             reloads = owned.get(v, [])
-            between = len(vehicle_trips) - 1
+            between = max(0, len(vehicle_trips) - 1)  # a worker without trips has none
             if between > len(reloads):
                 return None
             route = list(reloads[between:])

@@ -162,3 +162,46 @@ def test_extra_local_search_operators_are_named_as_or_tools_names_them() -> None
     assert search.local_search_operators.use_exchange_and_make_active == 3  # BOOL_TRUE
     with pytest.raises(ValueError, match="unknown local-search operator 'nope'"):
         SearchParams(operators=("nope",))
+
+
+def test_a_search_from_given_routes_keeps_them_feasible_and_never_worse() -> None:
+    vehicle = Vehicle(0, capacity=3, earliest_start=10 * 3600, latest_end=H13, max_trips=3)
+    positions = [0, 120, 480, -300, 900, 660, -840, 30]
+    p = problem(positions, vehicles=(vehicle, vehicle), reload_s=300, max_age_s=3600)
+    # A poor start: one vehicle zigzags through everyone in three trips.
+    start = [[[4, 3, 1], [6, 2, 7], [5]], []]
+    poor = sum(
+        int(p.travel[0][a, b])
+        for trip in start[0]
+        for a, b in zip([0, *trip], [*trip, 0], strict=True)
+    )
+    solution = solve(p, PARAMS, start=start)
+    assert solution.dropped == ()
+    assert solution.cost(p.travel[0]) <= poor
+
+
+def test_a_start_that_does_not_fit_the_problem_is_an_error() -> None:
+    p = problem([0, 300, 600])
+    with pytest.raises(SolverError, match="start has routes for 2 vehicles"):
+        solve(p, PARAMS, start=[[[1]], [[2]]])
+    with pytest.raises(SolverError, match="do not fit"):
+        solve(p, PARAMS, start=[[[1], [2]]])  # two trips, one allowed
+
+
+def test_each_stage_starts_from_the_one_before_also_with_an_idle_worker() -> None:
+    # Stage one (the disabled client alone) leaves one worker without a trip. Its
+    # routes must still be read as the next stage's start: a start that cannot be
+    # read made the stage search from scratch and lose what the first one found.
+    vehicle = Vehicle(0, capacity=3, earliest_start=10 * 3600, latest_end=H13, max_trips=3)
+    positions = [0, 120, 480, -300, 900, 660, -840, 30]
+    p = problem(
+        positions,
+        vehicles=(vehicle, vehicle),
+        reload_s=300,
+        max_age_s=3600,
+        tiers=(0, 0, 1, 1, 1, 1, 1, 1),
+    )
+    solution = solve(p, PARAMS)
+    assert solution.stats["stages"] >= 2
+    assert solution.stats["starts_lost"] == 0
+    assert solution.dropped == ()
