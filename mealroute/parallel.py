@@ -109,6 +109,7 @@ class _Worker:
     connection: Connection
     task: int | None = None
     unadvised: StationPlan | None = None  # the task's plan, while its advice is worked out
+    released: bool = False  # told to stop (see StationPool.release)
 
 
 class StationPool:
@@ -166,12 +167,22 @@ class StationPool:
         if not self._workers:
             self._start()
 
-    def close(self) -> None:
-        """Stop every worker now (a solve in progress is abandoned)."""
-        for worker in list(self._workers):
-            if worker.task is None:
+    def release(self) -> None:
+        """Tell the idle workers to stop, without waiting for them.
+
+        Called once the stations are planned, so the workers' processes end while
+        the caller writes its output, and :meth:`close` finds them gone instead of
+        waiting for them (a one-station run ended 0.3-0.5 s sooner).
+        """
+        for worker in self._workers:
+            if worker.task is None and not worker.released:
                 with contextlib.suppress(OSError):
                     worker.connection.send(None)
+                worker.released = True
+
+    def close(self) -> None:
+        """Stop every worker now (a solve in progress is abandoned)."""
+        self.release()
         for worker in list(self._workers):
             if worker.task is not None or worker.process.is_alive():
                 worker.process.join(timeout=0.2 if worker.task is None else 0)
@@ -190,6 +201,7 @@ class StationPool:
         pending = deque(range(len(days)))
         while pending or any(w.task is not None for w in self._workers):
             idle = [w for w in self._workers if w.task is None]
+            idle = [w for w in idle if not w.released]
             while pending and (idle or len(self._workers) < self.jobs):
                 worker = idle.pop() if idle else self._start()
                 worker.task = pending.popleft()
