@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -715,6 +716,129 @@ def validate(
         warnings=Message("n_warnings", {"n": warnings}),
     )
     raise typer.Exit(EXIT_NOTHING if errors else EXIT_OK)
+
+
+# ----------------------------------------------------------------- geocode
+
+
+class GeocodeProvider(StrEnum):
+    AMAP = "amap"
+    BAIDU = "baidu"
+    NOMINATIM = "nominatim"
+
+
+# Requests per second when --rate is not given: within AMap's and Baidu's limits for a
+# personal key (3 per second) and Nominatim's usage policy (1 per second).
+_RATE = {"amap": 2.0, "baidu": 2.0, "nominatim": 1.0}
+
+
+@app.command()
+def geocode(
+    data: DataPath,
+    provider: Annotated[
+        GeocodeProvider,
+        typer.Option(
+            help="amap (key in MEALROUTE_AMAP_KEY), baidu (MEALROUTE_BAIDU_AK, optional "
+            "MEALROUTE_BAIDU_SK) or nominatim (your own server: --domain, --user-agent).",
+            case_sensitive=False,
+        ),
+    ] = GeocodeProvider.AMAP,
+    city: Annotated[
+        str | None,
+        typer.Option(help="Look addresses up in this city (e.g. 济南).", show_default=False),
+    ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            help="Host[:port] of the service: required for nominatim; for amap and baidu "
+            "only to use another server than the public one.",
+            show_default=False,
+        ),
+    ] = None,
+    user_agent: Annotated[
+        str | None,
+        typer.Option(
+            help="Name this client to the service (required for nominatim).", show_default=False
+        ),
+    ] = None,
+    http: Annotated[
+        bool, typer.Option("--http", help="Plain HTTP (a server on your own network).")
+    ] = False,
+    rate: Annotated[
+        float | None,
+        typer.Option(
+            help="At most this many requests per second. Default: 2 (amap, baidu), 1 (nominatim).",
+            min=0.01,
+            max=50,
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for one answer.", min=0.05, max=120)
+    ] = 10.0,
+    lang: LangOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+) -> None:
+    """Look up coordinates for rows that have an address and none (the data is not changed).
+
+    The points go to DATA/geocoded/stations.csv and clients.csv with where each came
+    from, how precise it is and what to check; plan and validate take them from there.
+    Every answer is kept in DATA/geocoded/cache.sqlite, so an address is asked once.
+    """
+    from .geocode.fill import geocode_data
+    from .geocode.providers import provider_from_env
+
+    voice = _early_voice(lang, data, quiet)
+    if not data.exists():
+        raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
+    settings = _settings(data, voice, lang=lang.value if lang else None)
+    voice = Voice(settings.lang, quiet=quiet)
+    try:
+        service = provider_from_env(
+            provider.value,
+            domain=domain,
+            scheme="http" if http else None,
+            user_agent=user_agent,
+            timeout=timeout,
+        )
+    except ValueError as error:
+        raise voice.fail("geocode_setup", EXIT_USAGE, detail=str(error)) from None
+    outcome = geocode_data(
+        data,
+        service,
+        datum=settings.datum["stations"],
+        city=city,
+        min_delay_s=1.0 / (rate or _RATE[provider.value]),
+        lang=settings.lang,
+        tiles=settings.tiles,
+    )
+    doubtful = [f for f in outcome.found if f.doubts]
+    for found in doubtful:
+        voice.note(
+            voice.words(
+                "geocode_row",
+                table=Message(f"table_{found.wanted.table}"),
+                row=found.wanted.row,
+                id=found.wanted.ident,
+                doubts="；".join(render(m, voice.lang) for m in found.doubts),
+            ),
+            "yellow",
+        )
+    if outcome.stopped is not None:
+        voice.error(render(outcome.stopped, voice.lang))
+    located = sum(1 for f in outcome.found if f.point is not None)
+    voice.say(
+        "geocode_summary",
+        rows=len(outcome.found),
+        located=located,
+        asked=outcome.requests,
+        cached=outcome.from_cache,
+        doubtful=len(doubtful),
+        folder=str((data if data.is_dir() else data.parent) / "geocoded"),
+    )
+    if outcome.stopped is not None:
+        raise typer.Exit(EXIT_NOTHING)
+    raise typer.Exit(EXIT_UNSERVED if doubtful else EXIT_OK)
 
 
 # ----------------------------------------------------------------- sample

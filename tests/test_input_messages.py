@@ -71,11 +71,12 @@ def test_an_issue_reads_naturally_in_chinese() -> None:
     message = Message("coordinate_empty", {"what": Message("word_latitude")})
     issue = Issue("error", "clients.csv", 7, "纬度", "", message)
     assert issue.text("zh") == (
-        "错误：clients.csv，第7行，“纬度”列，值“”：纬度为空，应填写WGS-84坐标（度）"
+        "错误：clients.csv，第7行，“纬度”列，值“”：纬度为空，"
+        "应填写经纬度（度；除非表头或 input.datum 另有说明，按 WGS-84）"
     )
     assert str(issue) == (
         "error: clients.csv, row 7, column '纬度', value '': latitude is empty; "
-        "expected WGS-84 degrees"
+        "expected degrees (WGS-84 unless the header or input.datum says otherwise)"
     )
 
 

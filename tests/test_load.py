@@ -513,10 +513,10 @@ MALFORMED_CASES = [
     case(
         "coordinate_empty",
         (2, 3, 2, 1),
-        "error: clients.csv, row 2, column 'lat', value '': latitude is empty; expected "
-        "WGS-84 degrees",
-        "error: clients.csv, row 2, column 'lon', value '': longitude is empty; expected "
-        "WGS-84 degrees",
+        "error: clients.csv, row 2, column 'lat', value '': latitude is empty but the row "
+        "has an address: run `mealroute geocode` to look the address up",
+        "error: clients.csv, row 2, column 'lon', value '': longitude is empty but the row "
+        "has an address: run `mealroute geocode` to look the address up",
     ),
     case(
         "zero_coordinates",
@@ -805,7 +805,9 @@ def test_rejected_rows_say_why():
     )
     [both] = dataset_from_dir(MALFORMED / "coordinate_empty").rejected
     assert problems(both) == (
-        "latitude is empty; expected WGS-84 degrees; longitude is empty; expected WGS-84 degrees"
+        "latitude is empty but the row has an address: run `mealroute geocode` to look the "
+        "address up; longitude is empty but the row has an address: run `mealroute geocode` "
+        "to look the address up"
     )
     no_table = dataset_from_dir(MALFORMED / "missing_stations_table").rejected
     assert {problems(r) for r in no_table} == {"there is no usable stations table"}

@@ -149,9 +149,10 @@ def coordinator_workbook(path: Path) -> Path:
 
 
 BOOK = "泉城路街道.xlsx[助餐对象]"
+GEOCODE = "is empty but the row has an address: run `mealroute geocode` to look the address up"
 EXPECTED_EN = [
-    f"error: {BOOK}, row 9, column '纬度', value '': latitude is empty; expected WGS-84 degrees",
-    f"error: {BOOK}, row 9, column '经度', value '': longitude is empty; expected WGS-84 degrees",
+    f"error: {BOOK}, row 9, column '纬度', value '': latitude {GEOCODE}",
+    f"error: {BOOK}, row 9, column '经度', value '': longitude {GEOCODE}",
     "warning: 泉城路街道.xlsx: the hidden sheet '旧名单' looks like the clients table and is not "
     "read; delete it if it is an old list",
     "warning: 泉城路街道.xlsx[社工名单]: there is no worker_id column, so the numbers in column "
@@ -199,7 +200,8 @@ def test_a_coordinator_workbook_validates_in_chinese(tmp_path: Path) -> None:
     code, output = validate(book, lang="zh")
     assert code == 1
     assert output[0] == (
-        "错误：泉城路街道.xlsx[助餐对象]，第9行，“纬度”列，值“”：纬度为空，应填写WGS-84坐标（度）"
+        "错误：泉城路街道.xlsx[助餐对象]，第9行，“纬度”列，值“”：纬度为空，"
+        "但这一行有地址：运行 `mealroute geocode` 可按地址查出坐标"
     )
     assert (
         "警告：泉城路街道.xlsx：隐藏的工作表“旧名单”看起来像服务对象表，未读取；如果是旧名单，请删除它"
@@ -252,8 +254,7 @@ def test_a_coordinator_workbook_plans_in_one_go(tmp_path: Path) -> None:
     )
     assert unserved["care_level"] == "disabled"
     assert Message.from_json(unserved["reason"]).text("en") == (
-        "泉城路街道.xlsx[助餐对象], row 9: latitude is empty; expected WGS-84 degrees; "
-        "longitude is empty; expected WGS-84 degrees"
+        f"泉城路街道.xlsx[助餐对象], row 9: latitude {GEOCODE}; longitude {GEOCODE}"
     )
     # The checker knows the rule too: halal in the notes, regular on the stop, is caught.
     stops["1"]["diet"] = ["regular"]

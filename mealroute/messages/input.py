@@ -472,8 +472,22 @@ _ROW: dict[str, dict[str, str]] = {
     },
     "not_a_number": {"en": "{what} '{value}' is not a number", "zh": "{what}“{value}”不是数字"},
     "coordinate_empty": {
-        "en": "{what} is empty; expected WGS-84 degrees",
-        "zh": "{what}为空，应填写WGS-84坐标（度）",
+        "en": "{what} is empty; expected degrees (WGS-84 unless the header or input.datum "
+        "says otherwise)",
+        "zh": "{what}为空，应填写经纬度（度；除非表头或 input.datum 另有说明，按 WGS-84）",
+    },
+    "coordinate_empty_geocode": {
+        "en": "{what} is empty but the row has an address: run `mealroute geocode` to look "
+        "the address up",
+        "zh": "{what}为空，但这一行有地址：运行 `mealroute geocode` 可按地址查出坐标",
+    },
+    "coordinates_geocoded": {
+        "en": "{n} rows without coordinates take them from {file} (looked up by address)",
+        "zh": "{n} 行没有经纬度，已按地址取自 {file}",
+    },
+    "geocoded_to_check": {
+        "en": "the coordinates looked up for this address need a look: {check}",
+        "zh": "按地址查出的坐标需要核对：{check}",
     },
     "lat_out_of_range": {
         "en": "latitude {value} is outside -90..90",

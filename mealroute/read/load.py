@@ -39,7 +39,7 @@ from .limits import MAX_CAPACITY, MAX_MEALS
 from .rows import RowReader
 from .sources import OTHER_SPREADSHEETS, TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from .tables import RawTable, TablesRead, tables_from_dir, tables_from_workbook
-from .words import diets_in_text, key, keyed, parse_diet, parse_skills, phone_text
+from .words import cell_text, diets_in_text, key, keyed, parse_diet, parse_skills, phone_text
 
 KNOWN_STATIONS_SHOWN = 10
 
@@ -385,19 +385,63 @@ def _in_datum(raw: RawTable | None, declared: Datum, issues: list[Issue]) -> Raw
     return replace(raw, datum=datum)
 
 
-def _dataset(read: TablesRead, datum: Mapping[str, Datum] | None = None) -> Dataset:
+def _with_geocoded(
+    raw: RawTable | None, folder: Path | None, issues: list[Issue]
+) -> RawTable | None:
+    """The table with the points ``mealroute geocode`` found for rows that have none.
+
+    Only a row whose coordinate cells are both empty takes a point, and only one
+    looked up for its id and the address it has now (an edited address is looked up
+    again). A point the geocoding flagged for a person to check is a warning.
+    """
+    if raw is None or folder is None or not raw.has("address"):
+        return raw
+    from ..geocode.sidecar import read_geocoded
+
+    name = raw.table.name
+    found = read_geocoded(folder, name)
+    if not found:
+        return raw
+    ident = "station_id" if name == "stations" else "client_id"
+    rows = []
+    used = 0
+    for row in raw.rows:
+        values = row.values
+        point = None
+        if not cell_text(values.get("lat")) and not cell_text(values.get("lon")):
+            key = (cell_text(values.get(ident)), cell_text(values.get("address")))
+            point = found.get(key)
+        if point is None:
+            rows.append(row)
+            continue
+        used += 1
+        filled = {**values, "lat": point.lat, "lon": point.lon}
+        rows.append(replace(row, values=filled, geocoded=point.file))
+        if point.check:
+            message = Message("geocoded_to_check", {"check": point.check})
+            header = raw.header("address")
+            issues.append(Issue(Severity.WARNING, raw.label, row.row, header, None, message))
+    if used:
+        message = Message("coordinates_geocoded", {"n": used, "file": f"geocoded/{name}.csv"})
+        issues.append(Issue(Severity.INFO, raw.label, None, None, None, message))
+    return replace(raw, rows=tuple(rows))
+
+
+def _dataset(
+    read: TablesRead,
+    datum: Mapping[str, Datum] | None = None,
+    folder: Path | None = None,
+) -> Dataset:
     issues = list(read.issues)
     declared = datum or {}
-    stations = _Stations(
-        _in_datum(read.tables.get("stations"), declared.get("stations", Datum.WGS84), issues),
-        issues,
-    )
+
+    def table(name: str) -> RawTable | None:
+        raw = _in_datum(read.tables.get(name), declared.get(name, Datum.WGS84), issues)
+        return _with_geocoded(raw, folder, issues)
+
+    stations = _Stations(table("stations"), issues)
     workers = _workers(read.tables.get("workers"), stations, issues)
-    clients, rejected = _clients(
-        _in_datum(read.tables.get("clients"), declared.get("clients", Datum.WGS84), issues),
-        stations,
-        issues,
-    )
+    clients, rejected = _clients(table("clients"), stations, issues)
     return Dataset(
         stations=tuple(stations.usable.values()),
         workers=tuple(workers),
@@ -431,7 +475,7 @@ def dataset_from_dir(data_dir: Path, datum: Mapping[str, Datum] | None = None) -
         a client row with an error becomes a :class:`RejectedRow`, so every client
         row is either a client or a rejected row.
     """
-    return _dataset(tables_from_dir(Path(data_dir)), datum)
+    return _dataset(tables_from_dir(Path(data_dir)), datum, Path(data_dir))
 
 
 def dataset_from_path(path: Path, datum: Mapping[str, Datum] | None = None) -> Dataset:
@@ -447,7 +491,7 @@ def dataset_from_path(path: Path, datum: Mapping[str, Datum] | None = None) -> D
         return dataset_from_dir(path, datum)
     suffix = path.suffix.lower()
     if path.is_file() and suffix in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
-        return _dataset(tables_from_workbook(path), datum)
+        return _dataset(tables_from_workbook(path), datum, path.parent)
     if not path.exists():
         message = Message("no_such_data")
     elif path.name.startswith("~$"):

@@ -129,10 +129,11 @@ class RowReader:
         Coordinates in another datum (the table's :attr:`RawTable.datum`) are converted.
         """
         found: dict[str, float] = {}
+        empty = "coordinate_empty_geocode" if self.text("address") else "coordinate_empty"
         for column in ("lat", "lon"):
             what = coordinate_word(column)
             if not self.text(column):
-                self.fail(column, Message("coordinate_empty", {"what": what}))
+                self.fail(column, Message(empty, {"what": what}))
             elif (number := self.number(column, what)) is not None:
                 found[column] = number
         if len(found) < 2:
@@ -146,6 +147,8 @@ class RowReader:
             self.fail("lon", Message("lon_out_of_range", {"value": self.text("lon")}))
         if lat == 0 and lon == 0:
             self.fail("lat", Message("coordinates_zero"))
+        if self.row.geocoded:  # looked up by `mealroute geocode`: WGS-84 already
+            return lat, lon
         datum = self.raw.datum
         if datum is not None and datum != Datum.WGS84 and -90 <= lat <= 90 and -180 <= lon <= 180:
             return to_wgs84(lat, lon, datum)

@@ -65,6 +65,9 @@ class RawRow:
     values: Mapping[str, Any]
     extra: int = 0  # values past the end of the header (CSV only): a stray delimiter
     problems: tuple[CellProblem, ...] = ()
+    # Where its coordinates were looked up (``geocoded/clients.csv``) when its own cells
+    # are empty; those are WGS-84 (see mealroute.geocode.fill).
+    geocoded: str = ""
 
 
 @dataclass(frozen=True)
