@@ -803,15 +803,17 @@ def geocode(
         )
     except ValueError as error:
         raise voice.fail("geocode_setup", EXIT_USAGE, detail=str(error)) from None
-    outcome = geocode_data(
-        data,
-        service,
-        datum=settings.datum["stations"],
-        city=city,
-        min_delay_s=1.0 / (rate or _RATE[provider.value]),
-        lang=settings.lang,
-        tiles=settings.tiles,
-    )
+    with _terminate_on_sigterm():
+        outcome = geocode_data(
+            data,
+            service,
+            datum=settings.datum["stations"],
+            city=city,
+            min_delay_s=1.0 / (rate or _RATE[provider.value]),
+            lang=settings.lang,
+            tiles=settings.tiles,
+            stop_on=(KeyboardInterrupt, _Stop),
+        )
     doubtful = [f for f in outcome.found if f.doubts]
     for found in doubtful:
         voice.note(
@@ -836,6 +838,9 @@ def geocode(
         doubtful=len(doubtful),
         folder=str((data if data.is_dir() else data.parent) / "geocoded"),
     )
+    if outcome.interrupted is not None:
+        stopped = isinstance(outcome.interrupted, _Stop)
+        raise typer.Exit(EXIT_TERMINATED if stopped else EXIT_INTERRUPTED)
     if outcome.stopped is not None:
         raise typer.Exit(EXIT_NOTHING)
     raise typer.Exit(EXIT_UNSERVED if doubtful else EXIT_OK)

@@ -20,7 +20,7 @@ from mealroute.coords import wgs84_to_gcj02
 from mealroute.settings import Settings
 
 from .conftest import checked_plan, run, write_data_dir
-from .geoservers import AMAP_KEY, amap_error, amap_ok, amap_place, amap_server
+from .geoservers import AMAP_KEY, amap_error, amap_ok, amap_place, amap_server, slow
 
 TUESDAY = "2026-12-01"
 
@@ -217,3 +217,41 @@ def test_the_review_page_shows_addresses_as_text(
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page  # the table under the map
     assert "\\u003cscript\\u003ealert" in page  # the map's data
     assert "只定位到道路" in page
+
+
+def test_ctrl_c_keeps_what_was_found_and_the_next_run_goes_on(
+    listed: dict[str, Any], amap: Any
+) -> None:
+    """Stopped halfway as a coordinator would, with Ctrl-C in the real console script."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data = listed["data"]
+    amap.script[address("C3")] = slow(20.0)
+    command = [sys.executable, "-m", "mealroute", "geocode", str(data), "--domain", amap.host,
+               "--http", "--rate", "50", "--city", "济南", "--lang", "en"]  # fmt: skip
+    env = {**os.environ, "MEALROUTE_AMAP_KEY": AMAP_KEY}
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not any(r.params.get("address") == address("C3") for r in amap.seen):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (out + err).decode()
+    assert "stopped: what was found is saved" in (out + err).decode()
+    written = {r["id"]: r for r in rows(data / "geocoded" / "clients.csv")}
+    assert written["C1"]["lat"] and written["C2"]["lat"]
+    assert not written["C3"]["lat"] and not written["C5"]["lat"]
+    assert "not asked yet" in written["C5"]["check"]
+
+    amap.seen.clear()
+    amap.script[address("C3")] = amap_ok(gcj_place(listed["truth"]["C3"]))
+    again = geocode(data, amap)
+    assert again.exit_code == 0, again.output
+    assert sorted(r.params["address"] for r in amap.seen) == [
+        address(c) for c in ("C3", "C4", "C5")
+    ]

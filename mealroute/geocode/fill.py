@@ -85,6 +85,7 @@ class Outcome:
     from_cache: int = 0
     stopped: Message | None = None  # why the run stopped early (a spent quota, a refused key)
     files: tuple[Path, ...] = ()
+    interrupted: BaseException | None = None  # the interrupt that stopped it, if one did
 
 
 def wanted_rows(read: TablesRead) -> list[Wanted]:
@@ -165,6 +166,7 @@ def geocode_data(
     tiles: str = "osm",
     sleep: Callable[[float], None] = time.sleep,
     on_found: Callable[[Found], None] | None = None,
+    stop_on: tuple[type[BaseException], ...] = (KeyboardInterrupt,),
 ) -> Outcome:
     """Geocode every row of ``data`` that has an address and no coordinates.
 
@@ -187,6 +189,9 @@ def geocode_data(
         The language of the written files, and the review page's map tiles.
     on_found
         Called with each row's result as it comes (progress).
+    stop_on
+        Interrupts that end the run early, like a spent quota: what was found is
+        written, the other rows say they were not asked (``Outcome.interrupted``).
 
     Returns
     -------
@@ -210,11 +215,14 @@ def geocode_data(
     )
     with GeocodeCache(out / CACHE_FILE) as cache:
         for item in wanted:  # stations first: their points place the clients
-            if outcome.stopped is not None:
-                found = Found(item, None, None, (Message("geocode_not_asked"),))
-            else:
-                found = _one(item, provider, cache, ask, city, homes, outcome, sleep,
-                             retries, retry_wait_s)  # fmt: skip
+            found = Found(item, None, None, (Message("geocode_not_asked"),))
+            if outcome.stopped is None:
+                try:
+                    found = _one(item, provider, cache, ask, city, homes, outcome, sleep,
+                                 retries, retry_wait_s)  # fmt: skip
+                except stop_on as stop:  # Ctrl-C, SIGTERM: keep what was found, write it
+                    outcome.stopped = Message("geocode_interrupted")
+                    outcome.interrupted = stop
             if found.wanted.table == "stations" and found.point is not None:
                 homes.setdefault(found.wanted.ident, found.point)
             outcome.found.append(found)

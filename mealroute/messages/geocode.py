@@ -61,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the service did not answer after several tries: run mealroute geocode again later",
         "zh": "多次重试后地图服务仍无应答：请稍后再次运行 mealroute geocode",
     },
+    "geocode_interrupted": {
+        "en": "stopped: what was found is saved; run mealroute geocode again to go on",
+        "zh": "已中止：已查到的结果都已保存；再次运行 mealroute geocode 即可继续",
+    },
     "geocode_quota": {
         "en": "{provider}'s daily quota is spent: what was found is saved; run mealroute "
         "geocode again tomorrow (or with another key) to go on",
