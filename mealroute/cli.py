@@ -776,6 +776,15 @@ def geocode(
     timeout: Annotated[
         float, typer.Option(help="Seconds to wait for one answer.", min=0.05, max=120)
     ] = 10.0,
+    check_datum: Annotated[
+        int,
+        typer.Option(
+            help="Also look up this many rows per table that have coordinates, so that "
+            "validate can tell coordinates in another datum than declared.",
+            min=0,
+            max=1000,
+        ),
+    ] = 0,
     lang: LangOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
 ) -> None:
@@ -813,6 +822,7 @@ def geocode(
             lang=settings.lang,
             tiles=settings.tiles,
             stop_on=(KeyboardInterrupt, _Stop),
+            check_datum=check_datum,
         )
     doubtful = [f for f in outcome.found if f.doubts]
     for found in doubtful:
@@ -828,10 +838,11 @@ def geocode(
         )
     if outcome.stopped is not None:
         voice.error(render(outcome.stopped, voice.lang))
-    located = sum(1 for f in outcome.found if f.point is not None)
+    missing = [f for f in outcome.found if not f.wanted.has_point]
+    located = sum(1 for f in missing if f.point is not None)
     voice.say(
         "geocode_summary",
-        rows=len(outcome.found),
+        rows=len(missing),
         located=located,
         asked=outcome.requests,
         cached=outcome.from_cache,

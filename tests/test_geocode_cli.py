@@ -255,3 +255,34 @@ def test_ctrl_c_keeps_what_was_found_and_the_next_run_goes_on(
     assert sorted(r.params["address"] for r in amap.seen) == [
         address(c) for c in ("C3", "C4", "C5")
     ]
+
+
+@pytest.mark.parametrize(("declared", "warned"), [(None, True), ("gcj02", False)])
+def test_validate_tells_coordinates_picked_in_amap_but_read_as_wgs84(
+    tmp_path: Path,
+    tiny_station: dict[str, list[dict[str, Any]]],
+    amap: Any,
+    declared: str | None,
+    warned: bool,
+) -> None:
+    # A list whose points were picked in AMap (GCJ-02), with plain 纬度/经度 headers.
+    clients = []
+    for client in tiny_station["clients"]:
+        lat, lon = wgs84_to_gcj02(client["lat"], client["lon"])
+        clients.append(
+            {**client, "lat": f"{lat:.6f}", "lon": f"{lon:.6f}",
+             "address": address(client["client_id"])}
+        )  # fmt: skip
+    data = write_data_dir(tmp_path / "picked", **{**tiny_station, "clients": clients})
+    if declared:
+        (data / "mealroute.toml").write_text(f'[input]\ndatum = "{declared}"\n', "utf-8")
+    result = geocode(data, amap, "--check-datum", "5", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "0 rows with an address and no coordinates" in result.output
+    checked = run("validate", data, "--lang", "en")
+    said = "the coordinates of 5 rows lie a median 5"  # about 530 m in Jinan
+    assert (said in checked.output) is warned, checked.output
+    if warned:
+        assert "read as WGS-84 (GPS); read as GCJ-02 (AMap, Tencent) they lie 0 m away" in (
+            checked.output
+        )

@@ -62,6 +62,7 @@ class Wanted:
     ident: str
     station: str  # the station the row belongs to (its own id for a station)
     address: str
+    has_point: bool = False  # it has coordinates: looked up to check their datum
 
 
 @dataclass(frozen=True)
@@ -88,22 +89,32 @@ class Outcome:
     interrupted: BaseException | None = None  # the interrupt that stopped it, if one did
 
 
-def wanted_rows(read: TablesRead) -> list[Wanted]:
-    """The station and client rows that have an address and no coordinates."""
+def wanted_rows(read: TablesRead, *, check_datum: int = 0) -> list[Wanted]:
+    """The station and client rows that have an address and no coordinates.
+
+    With ``check_datum``, also the first that many rows of each table that have both:
+    their looked-up points tell whether the table's coordinates are in the datum
+    they are read in (see :mod:`mealroute.read.load`).
+    """
     rows: list[Wanted] = []
     for table in TABLES:
         raw = read.tables.get(table)
         if raw is None or not raw.has("address"):
             continue
+        checks = 0
         for row in raw.rows:
             values = row.values
             address = cell_text(values.get("address"))
             has_point = cell_text(values.get("lat")) and cell_text(values.get("lon"))
-            if has_point or not address:
+            if not address:
                 continue
+            if has_point:
+                if checks >= check_datum:
+                    continue
+                checks += 1
             ident = cell_text(values.get(_ID[table]))
             station = ident if table == "stations" else cell_text(values.get("station_id"))
-            rows.append(Wanted(table, row.row, ident, station, address))
+            rows.append(Wanted(table, row.row, ident, station, address, bool(has_point)))
     return rows
 
 
@@ -167,6 +178,7 @@ def geocode_data(
     sleep: Callable[[float], None] = time.sleep,
     on_found: Callable[[Found], None] | None = None,
     stop_on: tuple[type[BaseException], ...] = (KeyboardInterrupt,),
+    check_datum: int = 0,
 ) -> Outcome:
     """Geocode every row of ``data`` that has an address and no coordinates.
 
@@ -189,6 +201,9 @@ def geocode_data(
         The language of the written files, and the review page's map tiles.
     on_found
         Called with each row's result as it comes (progress).
+    check_datum
+        Also look up this many rows per table that have coordinates, so that
+        ``validate`` can tell coordinates in another datum than declared.
     stop_on
         Interrupts that end the run early, like a spent quota: what was found is
         written, the other rows say they were not asked (``Outcome.interrupted``).
@@ -203,7 +218,7 @@ def geocode_data(
     data = Path(data)
     folder = data if data.is_dir() else data.parent
     read = tables_from_dir(data) if data.is_dir() else tables_from_workbook(data)
-    wanted = wanted_rows(read)
+    wanted = wanted_rows(read, check_datum=check_datum)
     homes = _station_points(read, datum)
     out = folder / GEOCODED_DIR
     outcome = Outcome()

@@ -485,6 +485,14 @@ _ROW: dict[str, dict[str, str]] = {
         "en": "{n} rows without coordinates take them from {file} (looked up by address)",
         "zh": "{n} 行没有经纬度，已按地址取自 {file}",
     },
+    "datum_looks_other": {
+        "en": "the coordinates of {n} rows lie a median {far} m from where their addresses "
+        "are, read as {declared}; read as {other} they lie {near} m away. They look picked "
+        "in {other}: say so with a header such as 经度(高德) or with input.datum",
+        "zh": "按{declared}读取，{n} 行的经纬度距其地址的位置中位数为 {far} 米；若按{other}"
+        "读取则只有 {near} 米。这些坐标像是用{other}取的点：请在表头注明（如“经度(高德)”）"
+        "或设置 input.datum",
+    },
     "geocoded_to_check": {
         "en": "the coordinates looked up for this address need a look: {check}",
         "zh": "按地址查出的坐标需要核对：{check}",

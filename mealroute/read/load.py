@@ -14,13 +14,15 @@ Messages quote ids and the offending cell, never a name, address or phone number
 
 from __future__ import annotations
 
+import math
+import statistics
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..coords import Datum
+from ..coords import Datum, to_wgs84
 from ..messages.input import choices, datum_word, quoted_list
 from ..model import (
     CareLevel,
@@ -39,7 +41,16 @@ from .limits import MAX_CAPACITY, MAX_MEALS
 from .rows import RowReader
 from .sources import OTHER_SPREADSHEETS, TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from .tables import RawTable, TablesRead, tables_from_dir, tables_from_workbook
-from .words import cell_text, diets_in_text, key, keyed, parse_diet, parse_skills, phone_text
+from .words import (
+    cell_text,
+    diets_in_text,
+    key,
+    keyed,
+    number_of,
+    parse_diet,
+    parse_skills,
+    phone_text,
+)
 
 KNOWN_STATIONS_SHOWN = 10
 
@@ -405,12 +416,15 @@ def _with_geocoded(
     ident = "station_id" if name == "stations" else "client_id"
     rows = []
     used = 0
+    pairs: list[tuple[tuple[float, float], tuple[float, float]]] = []
     for row in raw.rows:
         values = row.values
-        point = None
-        if not cell_text(values.get("lat")) and not cell_text(values.get("lon")):
-            key = (cell_text(values.get(ident)), cell_text(values.get("address")))
-            point = found.get(key)
+        point = found.get((cell_text(values.get(ident)), cell_text(values.get("address"))))
+        if cell_text(values.get("lat")) or cell_text(values.get("lon")):
+            lat, lon = number_of(values.get("lat")), number_of(values.get("lon"))
+            if point is not None and not point.check and lat is not None and lon is not None:
+                pairs.append(((lat, lon), (point.lat, point.lon)))
+            point = None  # a row's own coordinates are never replaced
         if point is None:
             rows.append(row)
             continue
@@ -424,7 +438,58 @@ def _with_geocoded(
     if used:
         message = Message("coordinates_geocoded", {"n": used, "file": f"geocoded/{name}.csv"})
         issues.append(Issue(Severity.INFO, raw.label, None, None, None, message))
+    _check_datum(raw, pairs, issues)
     return replace(raw, rows=tuple(rows))
+
+
+DATUM_CHECK_ROWS = 3  # at least this many rows with coordinates and a geocoded point
+DATUM_FAR_M = 150.0  # the median offset, in the declared datum, that looks wrong ...
+DATUM_NEAR_M = 50.0  # ... when another datum brings it under this
+
+
+def _check_datum(
+    raw: RawTable,
+    pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+    issues: list[Issue],
+) -> None:
+    """Warn when a table's coordinates look like another datum than they are read in.
+
+    ``pairs`` are (the row's own coordinates as written, the point its address was
+    geocoded to, WGS-84), for rows the geocoding found to a door. Points picked in AMap
+    but read as WGS-84 lie consistently about 500 m off in China; read as GCJ-02 they
+    fall on their addresses. The datum that brings the median offset down to a few
+    tens of metres is the one the file is in.
+    """
+    if len(pairs) < DATUM_CHECK_ROWS:
+        return
+    declared = raw.datum or Datum.WGS84
+    median = {
+        datum: statistics.median(
+            _metres(to_wgs84(lat, lon, datum), point) for (lat, lon), point in pairs
+        )
+        for datum in Datum
+    }
+    best = min(median, key=lambda d: median[d])
+    if best == declared or median[declared] <= DATUM_FAR_M or median[best] > DATUM_NEAR_M:
+        return
+    params = {
+        "n": len(pairs),
+        "far": round(median[declared]),
+        "declared": datum_word(declared),
+        "other": datum_word(best),
+        "near": round(median[best]),
+    }
+    issues.append(
+        Issue(Severity.WARNING, raw.label, None, None, None, Message("datum_looks_other", params))
+    )
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Equirectangular distance: plenty for points a few kilometres apart."""
+    lat = math.radians((a[0] + b[0]) / 2)
+    dy = math.radians(a[0] - b[0]) * 6_371_000
+    dx = math.radians(a[1] - b[1]) * 6_371_000 * math.cos(lat)
+    return math.hypot(dx, dy)
 
 
 def _dataset(
