@@ -795,13 +795,22 @@ def geocode(
     Every answer is kept in DATA/geocoded/cache.sqlite, so an address is asked once.
     """
     from .geocode.fill import geocode_data
-    from .geocode.providers import provider_from_env
+    from .geocode.providers import KEY_ENV, provider_from_env
 
     voice = _early_voice(lang, data, quiet)
     if not data.exists():
         raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
     settings = _settings(data, voice, lang=lang.value if lang else None)
     voice = Voice(settings.lang, quiet=quiet)
+    name = provider.value
+    if name in KEY_ENV and not os.environ.get(KEY_ENV[name], "").strip():
+        raise voice.fail(
+            "geocode_needs_key", EXIT_USAGE, provider=Message(f"provider_{name}"),
+            variable=KEY_ENV[name],
+        )  # fmt: skip
+    if name == "nominatim" and not (domain and user_agent):
+        needed = [o for o, v in (("--domain", domain), ("--user-agent", user_agent)) if not v]
+        raise voice.fail("geocode_needs_option", EXIT_USAGE, options=needed)
     try:
         service = provider_from_env(
             provider.value,

@@ -198,7 +198,10 @@ def test_without_a_key_it_says_which_variable_to_set(
     monkeypatch.delenv("MEALROUTE_AMAP_KEY", raising=False)
     result = run("geocode", listed["data"], "--lang", "en")
     assert result.exit_code == 2
-    assert "set MEALROUTE_AMAP_KEY" in result.output
+    assert "AMap needs a key: set the environment variable MEALROUTE_AMAP_KEY" in result.output
+    said = run("geocode", listed["data"], "--provider", "nominatim", "--domain", "127.0.0.1")
+    assert said.exit_code == 2
+    assert "错误：使用自建 Nominatim 服务需要 --user-agent" in said.output
     assert not (listed["data"] / "geocoded").exists()
 
 

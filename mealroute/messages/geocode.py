@@ -12,6 +12,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "绿色为定位到门牌的点。",
     },
     "review_columns": {"en": "id|address|to check", "zh": "编号|地址|待核对"},
+    "geocode_needs_key": {
+        "en": "{provider} needs a key: set the environment variable {variable}",
+        "zh": "使用{provider}需要 key：请设置环境变量 {variable}",
+    },
+    "geocode_needs_option": {
+        "en": "your own Nominatim server needs {options}",
+        "zh": "使用自建 Nominatim 服务需要 {options}",
+    },
     "geocode_setup": {"en": "cannot geocode: {detail}", "zh": "无法查询坐标：{detail}"},
     "geocode_row": {
         "en": "{table}, row {row} ({id}): {doubts}",
