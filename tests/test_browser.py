@@ -730,3 +730,46 @@ def test_chinese_text_renders_as_glyphs_not_boxes(
     assert drawn_glyphs["a"] != drawn_glyphs["b"], f"送 and 餐 look the same in {relative}"
     assert drawn_glyphs["a"] != drawn_glyphs["missing"], f"送 is a missing-glyph box in {relative}"
     assert drawn_glyphs["b"] != drawn_glyphs["missing"], f"餐 is a missing-glyph box in {relative}"
+
+
+def test_geocoding_review_page_alone_shows_each_point_and_what_to_check(
+    visit, tmp_path: Path
+) -> None:
+    from mealroute.coords import Datum
+    from mealroute.geocode.fill import Found, Wanted
+    from mealroute.geocode.providers import Answer, Level
+    from mealroute.geocode.review import write_review
+    from mealroute.model import Message
+
+    def answer(lat: float, lon: float, level: Level) -> Answer:
+        return Answer(lat, lon, Datum.WGS84, level, str(level), None, 1, "", "")
+
+    hostile = INJECTED_ADDRESS + INJECTED_WORKER
+    door = answer(36.668, 117.023, Level.BUILDING)
+    found = [
+        Found(Wanted("clients", 2, "C1", "S1", "泉城路1号"), door,
+              (36.668, 117.023), (), asked=True, provider="amap"),
+        Found(Wanted("clients", 3, "C2", "S1", hostile), answer(36.663, 117.025, Level.STREET),
+              (36.663, 117.025), (Message("geocode_vague", {"level": "道路"}),), asked=True,
+              provider="amap"),
+        Found(Wanted("clients", 4, "C3", "S1", "火星路"), None, None,
+              (Message("geocode_no_result"),), asked=True),
+    ]  # fmt: skip
+    page_path = write_review(tmp_path / "review.html", found, {"S1": (36.665, 117.020)}, lang="zh")
+    seen = visit(alone(page_path, tmp_path / "alone"))
+    page = seen.page
+    assert_offline_and_clean(seen)
+    assert latlngs(page, "points") == [[36.668, 117.023], [36.663, 117.025]]
+    assert latlngs(page, "stations") == [[36.665, 117.02]]
+    page.evaluate("window.mealroute.points[1].openPopup()")
+    settle(page)  # the map pans the popup into view
+    box = page.locator(".leaflet-popup").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    popup = page.locator(".leaflet-popup-content").inner_text()
+    assert f"C2 · {hostile}" in popup
+    assert "只定位到道路，不是门牌" in popup
+    listed = page.locator("main table").inner_text()
+    assert "火星路" in listed and "查不到这个地址" in listed
+    assert "泉城路1号" not in listed  # found to a door: nothing to check
+    assert seen.dialogs == []
+    shoot(page, "geocode-review-phone")

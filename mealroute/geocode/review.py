@@ -27,6 +27,9 @@ _DRAW = """
 (function () {
   var map = window[DATA.map];
   var bounds = [];
+  var drawn = {map: map, stations: [], points: []};
+  // Popups stay on a phone's narrow screen: the map pans to show the whole of one.
+  var POPUP = {maxWidth: 240, autoPanPadding: [12, 12], keepInView: true};
   function popup(lines) {
     var box = document.createElement("div");
     lines.forEach(function (line, k) {
@@ -37,16 +40,20 @@ _DRAW = """
     return box;
   }
   DATA.stations.forEach(function (s) {
-    L.marker(s.at, {icon: L.divIcon({className: "station", iconSize: [14, 14]})})
-      .bindPopup(popup(s.lines)).addTo(map);
+    drawn.stations.push(
+      L.marker(s.at, {icon: L.divIcon({className: "station", iconSize: [14, 14]})})
+        .bindPopup(popup(s.lines), POPUP).addTo(map));
     bounds.push(s.at);
   });
   DATA.points.forEach(function (p) {
-    L.circleMarker(p.at, {radius: p.doubt ? 9 : 6, weight: 2, fillOpacity: 0.8,
-      color: p.doubt ? "#D55E00" : "#009E73"}).bindPopup(popup(p.lines)).addTo(map);
+    drawn.points.push(
+      L.circleMarker(p.at, {radius: p.doubt ? 9 : 6, weight: 2, fillOpacity: 0.8,
+        color: p.doubt ? "#D55E00" : "#009E73"}).bindPopup(popup(p.lines), POPUP)
+        .addTo(map));
     bounds.push(p.at);
   });
   if (bounds.length) map.fitBounds(bounds, {padding: [24, 24], maxZoom: 17});
+  window.mealroute = drawn;  // for the browser tests, as on the day pack's maps
 })();
 """
 
@@ -56,8 +63,11 @@ body { margin: 0; font-family: system-ui, "Noto Sans CJK SC", sans-serif; }
 .station { background: #000; border: 2px solid #fff; }
 main { padding: 0.5rem 1rem; }
 .doubt { color: #a33e00; }
-td, th { padding: 0.2rem 0.6rem; text-align: left; vertical-align: top; }
-td:first-child, th { white-space: nowrap; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+td, th { padding: 0.2rem 0.4rem; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; border-top: 1px solid #ddd; }
+th:first-child { width: 4.5em; }
+.leaflet-popup-content { overflow-wrap: anywhere; }
 """
 
 
