@@ -203,6 +203,9 @@ VARIANTS: dict[str, Tweak] = {
     "restart2": _restarts("LOCAL_CHEAPEST_INSERTION"),
     "restart2staged": _search(restarts=("LOCAL_CHEAPEST_INSERTION",), restarts_staged=True),
     "fresh": _search(fresh_stages=True),
+    "sel125": _set(planner, SELECT_FACTOR=1.25),
+    "sel15": _set(planner, SELECT_FACTOR=1.5),
+    "sel3": _set(planner, SELECT_FACTOR=3.0),
     "first2": _search(first_stage_starts=("LOCAL_CHEAPEST_INSERTION",)),
     "first3": _search(
         first_stage_starts=("LOCAL_CHEAPEST_INSERTION", "SEQUENTIAL_CHEAPEST_INSERTION")
