@@ -289,3 +289,32 @@ def test_validate_tells_coordinates_picked_in_amap_but_read_as_wgs84(
         assert "read as WGS-84 (GPS); read as GCJ-02 (AMap, Tencent) they lie 0 m away" in (
             checked.output
         )
+
+
+def test_a_client_in_another_district_than_its_station_is_flagged(
+    tmp_path: Path, tiny_station: dict[str, list[dict[str, Any]]], amap: Any, listed: dict
+) -> None:
+    station = {**tiny_station["stations"][0], "address": "济南市历下区泉城路街道办事处"}
+    clients = [
+        {**c, "lat": "", "lon": "", "address": address(c["client_id"])}
+        for c in tiny_station["clients"]
+    ]
+    data = write_data_dir(
+        tmp_path / "districts", **{**tiny_station, "stations": [station], "clients": clients}
+    )
+    home = (station["lat"], station["lon"])
+    lat, lon = wgs84_to_gcj02(*home)
+    amap.script[station["address"]] = amap_ok(
+        amap_place("山东省济南市历下区", f"{lon:.6f},{lat:.6f}", "门牌号")
+    )
+    lat, lon = wgs84_to_gcj02(*listed["truth"]["C2"])
+    amap.script[address("C2")] = amap_ok(
+        amap_place("山东省济南市市中区", f"{lon:.6f},{lat:.6f}", "门牌号", district="市中区")
+    )
+    result = geocode(data, amap)
+    assert result.exit_code == 3, result.output
+    assert "有地址、无经纬度的共 5 行" in result.output  # the station had its coordinates
+    check = {r["编号"]: r["待核对"] for r in rows(data / "geocoded" / "clients.csv")}
+    assert check["C2"] == "地址在市中区，所属站点在历下区：区县是否写对？"
+    assert check["C1"] == ""
+    assert [r["编号"] for r in rows(data / "geocoded" / "stations.csv")] == ["S1"]

@@ -92,9 +92,11 @@ class Outcome:
 def wanted_rows(read: TablesRead, *, check_datum: int = 0) -> list[Wanted]:
     """The station and client rows that have an address and no coordinates.
 
-    With ``check_datum``, also the first that many rows of each table that have both:
-    their looked-up points tell whether the table's coordinates are in the datum
-    they are read in (see :mod:`mealroute.read.load`).
+    Every station with an address is looked up too, coordinates or not: the district
+    its address is in is compared with its clients'. With ``check_datum``, also the
+    first that many client rows that have both: their looked-up points tell whether
+    the table's coordinates are in the datum they are read in (see
+    :mod:`mealroute.read.load`).
     """
     rows: list[Wanted] = []
     for table in TABLES:
@@ -108,7 +110,9 @@ def wanted_rows(read: TablesRead, *, check_datum: int = 0) -> list[Wanted]:
             has_point = cell_text(values.get("lat")) and cell_text(values.get("lon"))
             if not address:
                 continue
-            if has_point:
+            # A station is always looked up (one request each): its district is what
+            # its clients' districts are compared with.
+            if has_point and table != "stations":
                 if checks >= check_datum:
                     continue
                 checks += 1
@@ -147,9 +151,17 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def doubts_of(
-    wanted: Wanted, answer: Answer | None, point: tuple[float, float] | None, home: object
+    wanted: Wanted,
+    answer: Answer | None,
+    point: tuple[float, float] | None,
+    home: object,
+    district: str = "",
 ) -> tuple[Message, ...]:
-    """What a person should check about one geocoded row."""
+    """What a person should check about one geocoded row.
+
+    ``home`` is the point of the row's station (WGS-84), ``district`` the district the
+    provider placed the station's address in ("" when unknown).
+    """
     if answer is None or point is None:
         return (Message("geocode_no_result"),)
     said: list[Message] = []
@@ -161,6 +173,10 @@ def doubts_of(
         km = _metres(point, home) / 1000
         if km > FAR_KM:
             said.append(Message("geocode_far", {"km": f"{km:.1f}", "limit": f"{FAR_KM:g}"}))
+    if wanted.table == "clients" and district and answer.district and answer.district != district:
+        said.append(
+            Message("geocode_other_district", {"district": answer.district, "station": district})
+        )
     return tuple(said)
 
 
@@ -222,6 +238,7 @@ def geocode_data(
     homes = _station_points(read, datum)
     out = folder / GEOCODED_DIR
     outcome = Outcome()
+    districts: dict[str, str] = {}  # station id -> the district of its address
     ask = RateLimiter(
         provider.geocoder.geocode,
         min_delay_seconds=min_delay_s,
@@ -233,13 +250,15 @@ def geocode_data(
             found = Found(item, None, None, (Message("geocode_not_asked"),))
             if outcome.stopped is None:
                 try:
-                    found = _one(item, provider, cache, ask, city, homes, outcome, sleep,
-                                 retries, retry_wait_s)  # fmt: skip
+                    found = _one(item, provider, cache, ask, city, homes, districts,
+                                 outcome, sleep, retries, retry_wait_s)  # fmt: skip
                 except stop_on as stop:  # Ctrl-C, SIGTERM: keep what was found, write it
                     outcome.stopped = Message("geocode_interrupted")
                     outcome.interrupted = stop
             if found.wanted.table == "stations" and found.point is not None:
                 homes.setdefault(found.wanted.ident, found.point)
+                if found.answer is not None and found.answer.district:
+                    districts[found.wanted.ident] = found.answer.district
             outcome.found.append(found)
             if on_found is not None:
                 on_found(found)
@@ -269,6 +288,7 @@ def _one(
     ask: Callable[..., object],
     city: str | None,
     homes: dict[str, tuple[float, float]],
+    districts: dict[str, str],
     outcome: Outcome,
     sleep: Callable[[float], None],
     retries: int,
@@ -305,7 +325,7 @@ def _one(
         cache.put(provider.name, item.address, city, answer)
     point = None if answer is None else to_wgs84(answer.lat, answer.lon, answer.datum)
     home = homes.get(item.station)
-    doubts = doubts_of(item, answer, point, home)
+    doubts = doubts_of(item, answer, point, home, districts.get(item.station, ""))
     return Found(item, answer, point, doubts, asked=True, provider=provider.name)
 
 

@@ -57,6 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{km} km from its station (more than {limit} km): a wrong district or city?",
         "zh": "距所属站点{km}公里（超过{limit}公里）：是否区县或城市写错？",
     },
+    "geocode_other_district": {
+        "en": "in {district}, its station's address in {station}: is the district right?",
+        "zh": "地址在{district}，所属站点在{station}：区县是否写对？",
+    },
     "geocode_not_asked": {
         "en": "not asked yet (the run stopped first): run mealroute geocode again",
         "zh": "尚未查询（本次运行提前停止）：请再次运行 mealroute geocode",
