@@ -42,6 +42,20 @@ class Datum(StrEnum):
     BD09 = "bd09ll"
 
 
+def metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres between two ``(lat, lon)`` points (haversine).
+
+    Plenty for the input checks (5 m to tens of km); travel times use geopy's
+    geodesic distance instead (:mod:`mealroute.travel`).
+    """
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def out_of_china(lat: float, lon: float) -> bool:
     """Whether a point lies outside the box where GCJ-02 applies.
 

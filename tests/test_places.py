@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mealroute.render.places import Located, building_of, group_places, metres_between
+from mealroute.coords import metres
+from mealroute.render.places import Located, building_of, group_places
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,7 @@ def test_building_of_drops_unit_floor_and_room(address: str, building: str) -> N
 
 
 def test_metres_between_nearby_points() -> None:
-    assert metres_between((36.6600, 117.0200), (36.6610, 117.0200)) == pytest.approx(111.2, abs=0.5)
+    assert metres((36.6600, 117.0200), (36.6610, 117.0200)) == pytest.approx(111.2, abs=0.5)
 
 
 def test_same_point_or_same_building_share_a_place_in_visiting_order() -> None:

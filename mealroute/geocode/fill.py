@@ -36,7 +36,7 @@ from geopy.exc import (
 from geopy.extra.rate_limiter import RateLimiter
 
 from ..atomic import write_text
-from ..coords import Datum, to_wgs84
+from ..coords import Datum, metres, to_wgs84
 from ..messages import render
 from ..messages.input import DATUM_NAME
 from ..model import Message
@@ -143,13 +143,6 @@ def _station_points(read: TablesRead, datum: Datum) -> dict[str, tuple[float, fl
     return points
 
 
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat = math.radians((a[0] + b[0]) / 2)
-    dy = math.radians(a[0] - b[0]) * 6_371_000
-    dx = math.radians(a[1] - b[1]) * 6_371_000 * math.cos(lat)
-    return math.hypot(dx, dy)
-
-
 def doubts_of(
     wanted: Wanted,
     answer: Answer | None,
@@ -170,7 +163,7 @@ def doubts_of(
     if answer.candidates > 1:
         said.append(Message("geocode_candidates", {"n": answer.candidates}))
     if wanted.table == "clients" and isinstance(home, tuple):
-        km = _metres(point, home) / 1000
+        km = metres(point, home) / 1000
         if km > FAR_KM:
             said.append(Message("geocode_far", {"km": f"{km:.1f}", "limit": f"{FAR_KM:g}"}))
     if wanted.table == "clients" and district and answer.district and answer.district != district:

@@ -19,22 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..clock import format_clock
+from ..coords import metres
 from ..messages.input import and_list, quoted, weekday_word
 from ..model import Client, Dataset, Issue, Message, Severity, Station, Worker
 from ..settings import Settings
 
 FAR_KM = 10.0  # a client further than this from its station is probably misplaced
 SAME_POINT_M = 5.0  # clients closer than this are at "one point"
-
-
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in metres (haversine; plenty for 5 m and 10 km checks)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _warning(record: Station | Worker | Client, code: str, **params: object) -> Issue:
@@ -60,11 +51,11 @@ def _distance_checks(station: Station, clients: list[Client]) -> list[Issue]:
     """Clients far from their station, and coordinates that look swapped."""
     far_m, sid = FAR_KM * 1000, station.station_id
     home = (station.lat, station.lon)
-    distance = {c.client_id: _metres(home, (c.lat, c.lon)) for c in clients}
+    distance = {c.client_id: metres(home, (c.lat, c.lon)) for c in clients}
     far = [c for c in clients if distance[c.client_id] > far_m]
     swapped_home = _swapped(*home)
     if swapped_home and len(far) * 2 > len(clients):
-        near = sum(_metres(swapped_home, (c.lat, c.lon)) <= far_m for c in clients)
+        near = sum(metres(swapped_home, (c.lat, c.lon)) <= far_m for c in clients)
         if near * 2 > len(clients):
             warning = _warning(
                 station,
@@ -84,7 +75,7 @@ def _distance_checks(station: Station, clients: list[Client]) -> list[Issue]:
             "station": sid,
         }
         swapped = _swapped(client.lat, client.lon)
-        swapped_m = _metres(home, swapped) if swapped else math.inf
+        swapped_m = metres(home, swapped) if swapped else math.inf
         if swapped_m <= far_m:
             issues.append(_warning(client, "client_far_swapped", **where, swapped=_km(swapped_m)))
         else:
@@ -118,7 +109,7 @@ def _same_point_checks(clients: Iterable[Client]) -> list[Issue]:
             b = points[j]
             if b.lat - a.lat > lat_step:
                 break
-            if _metres((a.lat, a.lon), (b.lat, b.lon)) <= SAME_POINT_M:
+            if metres((a.lat, a.lon), (b.lat, b.lon)) <= SAME_POINT_M:
                 parent[root(j)] = root(i)
     groups: dict[int, list[Client]] = defaultdict(list)
     for i, client in enumerate(points):

@@ -14,7 +14,6 @@ Messages quote ids and the offending cell, never a name, address or phone number
 
 from __future__ import annotations
 
-import math
 import statistics
 import unicodedata
 from collections import defaultdict
@@ -22,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..coords import Datum, to_wgs84
+from ..coords import Datum, metres, to_wgs84
 from ..messages.input import choices, datum_word, quoted_list
 from ..model import (
     CareLevel,
@@ -465,7 +464,7 @@ def _check_datum(
     declared = raw.datum or Datum.WGS84
     median = {
         datum: statistics.median(
-            _metres(to_wgs84(lat, lon, datum), point) for (lat, lon), point in pairs
+            metres(to_wgs84(lat, lon, datum), point) for (lat, lon), point in pairs
         )
         for datum in Datum
     }
@@ -482,14 +481,6 @@ def _check_datum(
     issues.append(
         Issue(Severity.WARNING, raw.label, None, None, None, Message("datum_looks_other", params))
     )
-
-
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Equirectangular distance: plenty for points a few kilometres apart."""
-    lat = math.radians((a[0] + b[0]) / 2)
-    dy = math.radians(a[0] - b[0]) * 6_371_000
-    dx = math.radians(a[1] - b[1]) * 6_371_000 * math.cos(lat)
-    return math.hypot(dx, dy)
 
 
 def _dataset(

@@ -19,10 +19,11 @@ each). Navigation links keep each stop's own point.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from ..coords import metres
 
 SAME_POINT_M = 1.5
 SAME_BUILDING_M = 60.0
@@ -44,14 +45,6 @@ def building_of(address: str) -> str:
     """
     building = _UNIT_AND_ROOM.sub("", address.strip())
     return _SPACES.sub("", building).casefold()
-
-
-def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Distance in metres between two nearby points (equirectangular; exact enough in a city)."""
-    lat = math.radians((a[0] + b[0]) / 2)
-    dy = math.radians(b[0] - a[0])
-    dx = math.radians(b[1] - a[1]) * math.cos(lat)
-    return 6_371_000.0 * math.hypot(dx, dy)
 
 
 @dataclass(frozen=True)
@@ -99,7 +92,7 @@ def group_places(stops: Sequence[Located]) -> list[Place]:
 
 
 def _together(stop: Located, other: Located, building: str) -> bool:
-    apart = metres_between((stop.lat, stop.lon), (other.lat, other.lon))
+    apart = metres((stop.lat, stop.lon), (other.lat, other.lon))
     if apart <= SAME_POINT_M:
         return True
     return bool(building) and apart <= SAME_BUILDING_M and building == building_of(other.address)
