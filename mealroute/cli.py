@@ -429,6 +429,7 @@ def plan(
                 voice.issue(issue)
         if any(issue.row is None for issue in dataset.errors):
             raise voice.fail("nothing_planned", EXIT_NOTHING)
+        _road_ready(settings, {w.mode for w in dataset.workers}, voice)
         only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
         if only:
             unknown = unknown_stations(dataset, only)
@@ -497,6 +498,20 @@ def plan(
         )
         _close(logger)
         raise typer.Exit(code)
+
+
+def _road_ready(settings: Settings, modes: set[Any], voice: Voice) -> None:
+    """A road network that cannot answer fails the run at once, not station by station."""
+    from .model import TravelKind
+
+    if settings.travel_source != TravelKind.ROAD:
+        return
+    from .roads.engine import RoadTravel
+
+    try:
+        RoadTravel.from_settings(settings).ready(modes)
+    except MealrouteError as error:
+        raise voice.fail_with(error, EXIT_NOTHING) from None
 
 
 def _previous_plan(
@@ -702,6 +717,10 @@ def validate(
     voice = Voice(settings.lang)
     dataset = dataset_from_path(data, settings.datum)
     issues = list(dataset.issues) + list(validate_dataset(dataset, date=day, settings=settings))
+    if settings.travel_source == "road":
+        from .roads.checks import road_issues
+
+        issues += road_issues(dataset, settings)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     for issue in sorted(issues, key=lambda i: order[i.severity]):
         out.print(Text(safe(issue.text(voice.lang))))
@@ -907,6 +926,153 @@ def sample(
         clients=Message("n_clients", {"n": summary.clients}),
         path=str(out_dir),
     )
+
+
+# ----------------------------------------------------------------- network
+
+network_app = typer.Typer(
+    help="Road networks: build one from OpenStreetMap, compare it with straight lines.",
+    no_args_is_help=True,
+)
+app.add_typer(network_app, name="network")
+
+
+class ProfileChoice(StrEnum):
+    FOOT = "foot"
+    BICYCLE = "bicycle"
+    CAR = "car"
+
+
+@network_app.command("build")
+def network_build(
+    extract: Annotated[
+        Path,
+        typer.Argument(
+            help="OpenStreetMap extract of the city (.osm.pbf, .osm or .osm.bz2).",
+            metavar="CITY.osm.pbf",
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="The network folder (kept and reused).", metavar="DIR"),
+    ] = Path("network"),
+    profile: Annotated[
+        list[ProfileChoice] | None,
+        typer.Option(
+            help="Build only this profile (repeatable). Default: foot, bicycle and car.",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(min=1, help="OSRM's threads. Default: all cores.", show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even from the same extract.")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Prepare the road network once per profile (foot for walkers, bicycle, car).
+
+    Every plan with travel.source = "road" reuses it; building again from the same
+    file reuses what is there.
+    """
+    from .model import Profile
+    from .roads import build_network
+
+    voice = Voice(lang.value if lang else Settings().lang)
+    profiles = [Profile(p.value) for p in profile] if profile else list(Profile)
+    try:
+        built = build_network(
+            extract,
+            out_dir,
+            profiles,
+            threads=threads,
+            force=force,
+            progress=lambda p, step: voice.note(
+                voice.words("road_building", profile=str(p), step=step)
+            ),
+        )
+    except MealrouteError as error:
+        raise voice.fail_with(error, EXIT_NOTHING) from None
+    for item in built:
+        code = "road_reused" if item.reused else "road_built"
+        voice.note(
+            voice.words(code, profile=str(item.profile), seconds=item.seconds, path=str(item.path))
+        )
+    voice.note(voice.words("road_attribution"))
+    voice.note(voice.words("road_use_it"))
+    # What to paste into mealroute.toml goes to stdout: `... >> mealroute.toml` works.
+    out.print(Text(f'[travel]\nsource = "road"\nnetwork = "{out_dir.resolve()}"'))
+
+
+@network_app.command("calibrate")
+def network_calibrate(
+    data: DataPath,
+    network: Annotated[
+        Path | None,
+        typer.Option(
+            help="The network folder. Default: travel.network of the data's mealroute.toml.",
+            show_default=False,
+            metavar="DIR",
+        ),
+    ] = None,
+    pairs: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Pairs per station and mode.", metavar="N")
+    ] = 200,
+    lang: LangOption = None,
+) -> None:
+    """Compare road distances with straight lines around each station.
+
+    Suggests the detour factor per mode that makes the straight-line model match the
+    streets, for stations that have no road data.
+    """
+    from .model import Mode
+    from .read.load import dataset_from_path
+    from .roads.calibrate import calibrate, suggested
+    from .roads.engine import RoadTravel
+
+    voice = _early_voice(lang, data)
+    if not data.exists():
+        raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
+    settings = _settings(data, voice, lang=lang.value if lang else None)
+    voice = Voice(settings.lang)
+    folder = str(network) if network else settings.network
+    road = RoadTravel(dict(settings.speed_kmh), folder, {} if network else dict(settings.servers))
+    if not road.network and not road.servers:
+        raise voice.fail("road_not_configured", EXIT_USAGE)
+    dataset = dataset_from_path(data, settings.datum)
+    for issue in dataset.errors:
+        voice.issue(issue)
+    modes = sorted({w.mode for w in dataset.workers}) or [Mode.WALK]
+    stations = [
+        (
+            st.station_id,
+            [(st.lat, st.lon)]
+            + [(c.lat, c.lon) for c in dataset.clients if c.station_id == st.station_id],
+        )
+        for st in dataset.stations
+    ]
+    try:
+        ratios = calibrate(stations, road, modes, pairs=pairs)
+    except MealrouteError as error:
+        raise voice.fail_with(error, EXIT_NOTHING) from None
+    voice.say("calibrate_head", pairs=pairs)
+    for ratio in ratios:
+        mode = str(ratio.mode)
+        if ratio.median is None:
+            voice.say("calibrate_none", station=ratio.station_id, mode=mode)
+            continue
+        voice.say(
+            "calibrate_row", station=ratio.station_id, mode=mode, median=ratio.median,
+            low=ratio.low, high=ratio.high, pairs=ratio.pairs,
+        )  # fmt: skip
+    advice = suggested(ratios)
+    if advice:
+        voice.say("calibrate_suggest")
+        factors = ", ".join(f"{mode} = {factor:g}" for mode, factor in sorted(advice.items()))
+        out.print(Text(f"[travel]\ndetour_factor = {{ {factors} }}"))
 
 
 # ----------------------------------------------------------------- render

@@ -63,3 +63,7 @@ class SettingsError(MealrouteError, ValueError):
 
 class SolverError(MealrouteError, RuntimeError):
     """The routing solver failed in a way that is not a data problem."""
+
+
+class NetworkError(MealrouteError, RuntimeError):
+    """A road network cannot be built or asked (missing engine, bad extract, server down)."""

@@ -27,6 +27,29 @@ class Mode(StrEnum):
     CAR = "car"
 
 
+class Profile(StrEnum):
+    """A road network's way of travelling: which ways, which directions, which turns."""
+
+    FOOT = "foot"
+    BICYCLE = "bicycle"
+    CAR = "car"
+
+
+PROFILE_OF: dict[Mode, Profile] = {
+    Mode.WALK: Profile.FOOT,
+    Mode.BIKE: Profile.BICYCLE,
+    Mode.EBIKE: Profile.BICYCLE,  # at its own speed (settings: travel.speed_kmh)
+    Mode.CAR: Profile.CAR,
+}
+
+
+class TravelKind(StrEnum):
+    """Where travel times come from (settings: travel.source)."""
+
+    STRAIGHT = "straight"  # geodesic distance x detour factor
+    ROAD = "road"  # a road network (mealroute network build, or an OSRM server)
+
+
 class CareLevel(StrEnum):
     """How much help a client needs; also the order in which nobody may be left out."""
 
@@ -369,6 +392,8 @@ class Trip:
     stops: tuple[Stop, ...]
     return_travel_s: int
     return_distance_m: int
+    # Along the streets, station to station, (lat, lon); empty on straight lines.
+    path: tuple[tuple[float, float], ...] = ()
 
     @property
     def meals(self) -> int:

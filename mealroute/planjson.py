@@ -164,6 +164,11 @@ def _route_to_dict(route: Route, date: dt.date) -> dict[str, Any]:
                 "meals": trip.meals,
                 "return_travel_s": trip.return_travel_s,
                 "return_distance_m": trip.return_distance_m,
+                **(
+                    {"path": [[round(lat, 6), round(lon, 6)] for lat, lon in trip.path]}
+                    if trip.path
+                    else {}
+                ),
                 "stops": [
                     {
                         "client_id": s.client_id,
@@ -221,6 +226,7 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
                         return_=secs(t["return"]),
                         return_travel_s=t["return_travel_s"],
                         return_distance_m=t["return_distance_m"],
+                        path=tuple((lat, lon) for lat, lon in t.get("path", ())),
                         stops=tuple(
                             Stop(
                                 client_id=s["client_id"],

@@ -8,6 +8,7 @@ every rule again on the result before it is returned.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,10 +32,11 @@ from .model import (
     Unserved,
     Worker,
 )
+from .roads.engine import UNREACHABLE_M, travel_source
 from .schedule import ScheduleError, TripTimes, schedule_trips
 from .settings import Settings
 from .solver import RoutingProblem, SearchParams, Solution, SolvedTrip, Vehicle, solve
-from .travel import GeodesicTravel, Matrices
+from .travel import Matrices, TravelSource
 
 # Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
 FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
@@ -50,6 +52,9 @@ RAN_OUT = Message("ran_out")
 # Which reason to show when workers disagree on why they cannot serve a client:
 # timing reasons first (they carry the earliest arrival), then capacity ones.
 _REASON_RANK = (
+    "off_road",
+    "station_off_road",
+    "no_road_route",
     "window_unreachable",
     "window_unreachable_food",
     "window_after_food_limit",
@@ -243,6 +248,9 @@ def _why_not(
         return Message("skill_missing", {"skills": sorted(missing)})
     if client.meals > worker.capacity:
         return Message("too_many_meals", {"meals": client.meals, "capacity": worker.capacity})
+    road = _road_problem(node, worker, matrices, settings)
+    if road is not None:
+        return road
     travel = int(matrices.travel_s[worker.mode][0, node])
     window_start, window_end = rules.windows[i]
     window = format_window(*rules.asked[i])
@@ -281,6 +289,23 @@ def _why_not(
                 "back": format_clock(back, round_up=True),
             },
         )
+    return None
+
+
+def _road_problem(
+    node: int, worker: Worker, matrices: Matrices, settings: Settings
+) -> Message | None:
+    """On a road network: a door or the station too far from any road, or no road between."""
+    if matrices.off_road_m is not None:
+        off = matrices.off_road_m[worker.mode]
+        limit = round(settings.snap_m)
+        if off[0] > settings.snap_m:
+            return Message("station_off_road", {"metres": round(off[0]), "limit": limit})
+        if off[node] > settings.snap_m:
+            return Message("off_road", {"metres": round(off[node]), "limit": limit})
+    metres = matrices.distance_m[worker.mode]
+    if metres[0, node] >= UNREACHABLE_M or metres[node, 0] >= UNREACHABLE_M:
+        return Message("no_road_route", {"mode": str(worker.mode)})
     return None
 
 
@@ -409,6 +434,7 @@ class _Prepared:
     matrices: Matrices
     allowed: tuple[frozenset[int], ...]  # per client: the workers who could serve them
     reasons: dict[int, Message]  # per client no worker could serve: why
+    source: TravelSource
 
     @property
     def candidates(self) -> list[int]:
@@ -419,9 +445,8 @@ class _Prepared:
         rules = _Rules.build(day, settings)
         workers = day.workers
         points = [(day.station.lat, day.station.lon)] + [(c.lat, c.lon) for c in day.clients]
-        matrices = GeodesicTravel.from_settings(settings).matrices(
-            points, {w.mode for w in workers}
-        )
+        source = travel_source(settings)
+        matrices = source.matrices(points, {w.mode for w in workers})
         allowed: list[frozenset[int]] = []
         reasons: dict[int, Message] = {}
         for i, client in enumerate(day.clients):
@@ -432,7 +457,7 @@ class _Prepared:
             allowed.append(ok)
             if not ok:
                 reasons[i] = _best_reason(why, client, workers)
-        return cls(rules, matrices, tuple(allowed), reasons)
+        return cls(rules, matrices, tuple(allowed), reasons, source)
 
 
 def _finished(
@@ -450,6 +475,7 @@ def _finished(
         chosen = prepared.candidates if candidates is None else candidates
         routes = _routes(day, prepared.rules, prepared.matrices, solution, chosen)
         _check(day, prepared.rules, routes)
+        routes = _drawn(day.station, routes, prepared.source)
     served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
     unserved = tuple(
         _unserved(client, prepared.reasons.get(i, RAN_OUT))
@@ -560,7 +586,7 @@ def _routing_problem(
         for v, w in enumerate(workers)
     )
     return RoutingProblem(
-        distance=matrices.distance_m[nodes],
+        distance=matrices.distance_m[modes[0]][nodes],
         travel=tuple(matrices.travel_s[mode][nodes] for mode in modes),
         service=(0, *(rules.service[i] for i in candidates)),
         windows=((0, 0), *(rules.windows[i] for i in candidates)),
@@ -644,6 +670,29 @@ def _rank(reason: Message) -> tuple[int, str, str]:
     return rank, earliest, str(sorted(reason.params.items()))
 
 
+def _drawn(station: Station, routes: tuple[Route, ...], source: TravelSource) -> tuple[Route, ...]:
+    """Routes with each trip's way along the streets, when the source knows streets."""
+    path = getattr(source, "path", None)
+    if path is None:
+        return routes
+    home = (station.lat, station.lon)
+    return tuple(
+        dataclasses.replace(
+            route,
+            trips=tuple(
+                dataclasses.replace(
+                    trip,
+                    path=tuple(
+                        path([home, *((s.lat, s.lon) for s in trip.stops), home], route.mode)
+                    ),
+                )
+                for trip in route.trips
+            ),
+        )
+        for route in routes
+    )
+
+
 def _routes(
     day: StationDay,
     rules: _Rules,
@@ -660,7 +709,7 @@ def _routes(
         if not solution.trips[v]:
             continue  # idle today; _station_plan lists the worker all the same
         travel = matrices.travel_s[worker.mode]
-        distance = matrices.distance_m
+        distance = matrices.distance_m[worker.mode]
         orders = [
             [candidates[visit - 1] + 1 for visit in solved.visits] for solved in solution.trips[v]
         ]

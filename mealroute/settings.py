@@ -22,7 +22,7 @@ from .clock import format_clock, parse_clock
 from .coords import Datum, datum_named
 from .errors import SettingsError
 from .messages import Lang
-from .model import CareLevel, Client, Message, Mode, Station
+from .model import CareLevel, Client, Message, Mode, Profile, Station, TravelKind
 
 SETTINGS_FILE = "mealroute.toml"
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -195,6 +195,96 @@ class _Table:
         return "{ " + ", ".join(f"{m} = {value[m]:g}" for m in self.keys) + " }"
 
 
+@dataclass(frozen=True)
+class _Detour:
+    """One factor for every mode (``1.3``), or one per mode (``{ walk = 1.4 }``).
+
+    A table keeps the current factor for the modes it does not name.
+    """
+
+    number: _Number
+
+    def parse(
+        self, name: str, value: Any, base: float | Mapping[Mode, float]
+    ) -> float | dict[Mode, float]:
+        if not isinstance(value, Mapping):
+            return float(self.number.parse(name, value))
+        start = base if isinstance(base, Mapping) else dict.fromkeys(Mode, float(base))
+        return _Table(Mode, self.number).parse(name, value, start)
+
+    def check(self, name: str, value: Any) -> float | dict[Mode, float]:
+        if isinstance(value, Mapping):
+            return _Table(Mode, self.number).check(name, {Mode(k): v for k, v in value.items()})
+        return float(self.number.check(name, value))
+
+    def dump(self, value: Any) -> Any:
+        return _Table(Mode, self.number).dump(value) if isinstance(value, Mapping) else value
+
+    def toml(self, value: Any) -> str:
+        if isinstance(value, Mapping):
+            return _Table(Mode, self.number).toml(value)
+        return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A string; ``""`` means not set."""
+
+    def parse(self, name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _error("setting_not_text", name=name, value=repr(value))
+        return value.strip()
+
+    def check(self, name: str, value: Any) -> str:
+        return self.parse(name, value)
+
+    def dump(self, value: Any) -> Any:
+        return value
+
+    def toml(self, value: Any) -> str:
+        return f'"{value}"'
+
+
+@dataclass(frozen=True)
+class _Servers:
+    """Routing servers: one URL for every profile, or ``{ foot = URL, bicycle = URL }``.
+
+    A server answers for one profile (OSRM is started with one), so a table names the
+    profile each serves; a profile not named has no server.
+    """
+
+    def parse(self, name: str, value: Any, base: Mapping[str, str]) -> dict[str, str]:
+        if isinstance(value, str):
+            return dict.fromkeys(Profile, value.strip()) if value.strip() else {}
+        if not isinstance(value, Mapping):
+            raise _error("setting_not_servers", name=name, value=repr(value))
+        result = dict(base)
+        for word, url in value.items():
+            if word not in set(Profile):
+                raise _error(
+                    "setting_unknown_key", name=f"{name}.{word}", choices=[str(p) for p in Profile]
+                )
+            if not isinstance(url, str):
+                raise _error("setting_not_text", name=f"{name}.{word}", value=repr(url))
+            result[Profile(word)] = url.strip()
+        return {profile: url for profile, url in result.items() if url}
+
+    def check(self, name: str, value: Any) -> dict[str, str]:
+        if isinstance(value, str):
+            return self.parse(name, value, {})
+        if not isinstance(value, Mapping):
+            raise _error("setting_not_servers", name=name, value=repr(value))
+        return self.parse(name, value, {})
+
+    def dump(self, value: Any) -> Any:
+        return {str(profile): value[profile] for profile in Profile if profile in value}
+
+    def toml(self, value: Any) -> str:
+        if not value:
+            return '""'
+        return "{ " + ", ".join(f'{p} = "{value[p]}"' for p in Profile if p in value) + " }"
+
+
 COORDINATE_TABLES = ("stations", "clients")  # the tables that hold coordinates
 
 
@@ -267,9 +357,17 @@ class Key:
 KEYS: tuple[Key, ...] = (
     Key("input", "datum", "datum", _Datums(),
         "wgs84 (GPS), gcj02 (AMap, Tencent) or bd09 (Baidu), or { stations = ..., clients = ... }"),
-    Key("travel", "detour_factor", "detour_factor", _Number(1, 5),
-        "road distance = geodesic distance on the WGS-84 ellipsoid × this"),
+    Key("travel", "detour_factor", "detour_factor", _Detour(_Number(1, 5)),
+        "road distance = geodesic distance × this, or per mode: { walk = 1.4, ebike = 1.6 }"),
     Key("travel", "speed_kmh", "speed_kmh", _Table(Mode, _Number(0.5, 200)), "km/h per mode"),
+    Key("travel", "source", "travel_source", _Choice(TravelKind),
+        "straight (geodesic x detour_factor) or road (a road network: network or server)"),
+    Key("travel", "network", "network", _Text(),
+        "folder written by `mealroute network build` (relative to this file)"),
+    Key("travel", "server", "servers", _Servers(),
+        "an OSRM server's URL, or { foot = URL, bicycle = URL, car = URL }; used before network"),
+    Key("travel", "snap_m", "snap_m", _Number(1, 5000),
+        "a client farther than this from the nearest road is unserved, never snapped"),
     Key("service", "minutes", "service_min", _Table(CareLevel, _Number(0, 240)),
         "at the door, when a client has no service_min"),
     Key("day", "lunch_window", "lunch_window", _Window(), "when a client has no window"),
@@ -318,8 +416,12 @@ class Settings:
     """
 
     datum: Mapping[str, Datum] = field(default_factory=_datums)
-    detour_factor: float = 1.3
+    detour_factor: float | Mapping[Mode, float] = 1.3
     speed_kmh: Mapping[Mode, float] = field(default_factory=_mode_speeds)
+    travel_source: TravelKind = TravelKind.STRAIGHT
+    network: str = ""
+    servers: Mapping[str, str] = field(default_factory=dict)
+    snap_m: float = 250.0
     service_min: Mapping[CareLevel, float] = field(default_factory=_service_minutes)
     lunch_window: tuple[int, int] = (11 * 3600, 12 * 3600 + 30 * 60)
     meals_ready: int = 10 * 3600 + 30 * 60
@@ -339,6 +441,11 @@ class Settings:
             object.__setattr__(self, key.attr, key.kind.check(key.name, getattr(self, key.attr)))
 
     # ------------------------------------------------------------------ derived
+    def detour(self, mode: Mode) -> float:
+        """The straight-line model's detour factor for ``mode``."""
+        factor = self.detour_factor
+        return float(factor[mode] if isinstance(factor, Mapping) else factor)
+
     def speed_m_per_s(self, mode: Mode) -> float:
         return self.speed_kmh[mode] * 1000.0 / 3600.0
 
@@ -382,7 +489,11 @@ class Settings:
             if len(data) > MAX_SETTINGS_BYTES:
                 raise _error("settings_too_big", limit=MAX_SETTINGS_BYTES // 1024)
             document = tomllib.loads(data.decode("utf-8-sig"))
-            return base.replace(**_changes(document, base))
+            changes = _changes(document, base)
+            network = changes.get("network")
+            if network and not Path(network).is_absolute():  # beside the file, not the cwd
+                changes["network"] = str(Path(path).parent / network)
+            return base.replace(**changes)
         except SettingsError as error:
             raise SettingsError(error.message, file=str(path)) from None
         except OSError as error:
@@ -433,7 +544,7 @@ def _changes(document: Mapping[str, Any], base: Settings) -> dict[str, Any]:
                     name=f"{section}.{word}",
                     choices=sorted(_BY_SECTION[section]),
                 )
-            if isinstance(key.kind, (_Table, _Datums)):
+            if isinstance(key.kind, (_Table, _Datums, _Servers, _Detour)):
                 changes[key.attr] = key.kind.parse(key.name, value, getattr(base, key.attr))
             else:
                 changes[key.attr] = key.kind.parse(key.name, value)

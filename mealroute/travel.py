@@ -6,7 +6,7 @@ the worker's mode. A station's whole matrix is computed at once with Vincenty's
 inverse formula in numpy (0.1 s for 500 points, where one geopy call per pair took
 7 s); on these distances it agrees with Karney's algorithm (geopy) to well under a
 millimetre. A travel source is anything with a ``matrices`` method of the
-same shape, so a road-network source (OSRM, OSMnx) can stand in later.
+same shape: :class:`mealroute.roads.RoadTravel` is the road-network one.
 """
 
 from __future__ import annotations
@@ -26,14 +26,17 @@ Point = tuple[float, float]  # (lat, lon), WGS-84
 
 @dataclass(frozen=True)
 class Matrices:
-    """Pairwise road distances (metres) and, per mode, travel times (seconds).
+    """Per mode, road distances (metres) and travel times (seconds) between points.
 
-    ``distance_m[i, j]`` and ``travel_s[mode][i, j]`` are whole numbers, rounded
-    leg by leg, so every total in a plan is an exact sum of its legs.
+    ``distance_m[mode][i, j]`` and ``travel_s[mode][i, j]`` are whole numbers, rounded
+    leg by leg, so every total in a plan is an exact sum of its legs. They need not
+    be symmetric (one-way streets). ``off_road_m[mode][i]``, from a road network, is
+    how far point ``i`` lies from the nearest road that mode may use.
     """
 
-    distance_m: np.ndarray
+    distance_m: dict[Mode, np.ndarray]
     travel_s: dict[Mode, np.ndarray]
+    off_road_m: dict[Mode, np.ndarray] | None = None
 
 
 class TravelSource(Protocol):
@@ -42,31 +45,32 @@ class TravelSource(Protocol):
 
 @dataclass(frozen=True)
 class GeodesicTravel:
-    """Geodesic distance x detour factor, at a constant speed per mode."""
+    """Geodesic distance x a detour factor per mode, at a constant speed per mode."""
 
-    detour_factor: float
+    detour_factor: dict[Mode, float]
     speed_kmh: dict[Mode, float]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GeodesicTravel:
-        return cls(settings.detour_factor, dict(settings.speed_kmh))
+        return cls({mode: settings.detour(mode) for mode in Mode}, dict(settings.speed_kmh))
 
-    def road_distance_m(self, a: Point, b: Point) -> float:
+    def road_distance_m(self, a: Point, b: Point, mode: Mode) -> float:
         """Unrounded road distance between two points, in metres."""
-        return float(geodesic(a, b).meters) * self.detour_factor
+        return float(geodesic(a, b).meters) * self.detour_factor[mode]
 
     def matrices(self, points: Sequence[Point], modes: Iterable[Mode]) -> Matrices:
         if points:
             lat, lon = np.asarray(points, dtype=float).T
             upper = np.triu(geodesic_matrix_m(lat, lon), 1)
-            road = (upper + upper.T) * self.detour_factor
+            line = upper + upper.T
         else:
-            road = np.zeros((0, 0))
-        travel = {
-            mode: np.rint(road / (self.speed_kmh[mode] / 3.6)).astype(np.int64)
-            for mode in set(modes)
-        }
-        return Matrices(distance_m=np.rint(road).astype(np.int64), travel_s=travel)
+            line = np.zeros((0, 0))
+        distance, travel = {}, {}
+        for mode in set(modes):
+            road = line * self.detour_factor[mode]
+            distance[mode] = np.rint(road).astype(np.int64)
+            travel[mode] = np.rint(road / (self.speed_kmh[mode] / 3.6)).astype(np.int64)
+        return Matrices(distance_m=distance, travel_s=travel)
 
 
 # WGS-84

@@ -2,9 +2,11 @@
 
 It trusts nothing the planner computed: every leg is recomputed from the travel model
 (geodesic distance on the WGS-84 ellipsoid x detour factor, divided by the worker's
-speed), every time along a trip is re-derived, and every rule of the issue is
-verified against the *input* (stations, workers, clients, settings). It reads the
-plan as raw JSON and does not use ``mealroute.travel``, the planner or the solver.
+speed; on a road network, OSRM's route between the two points asked on its own, plus
+each point's way to the road), every time along a trip is re-derived, and every rule
+of the issue is verified against the *input* (stations, workers, clients, settings).
+It reads the plan as raw JSON and does not use ``mealroute.travel``,
+``mealroute.roads``, the planner or the solver.
 
 Messages name stations, workers and clients by id only (never names, addresses or
 phone numbers), so failing tests do not print personal data.
@@ -77,9 +79,89 @@ def road_leg(
     tuple[float, float]
         ``(metres, seconds)``.
     """
-    metres = geodesic(origin, destination, ellipsoid="WGS-84").meters * settings.detour_factor
+    if settings.travel_source == "road":
+        metres = _road_metres(origin, destination, _PROFILE[mode], settings)
+    else:
+        metres = geodesic(origin, destination, ellipsoid="WGS-84").meters * settings.detour(mode)
     speed_m_per_s = settings.speed_kmh[mode] * 1000.0 / 3600.0
     return metres, metres / speed_m_per_s
+
+
+# ----------------------------------------------------------------------------- roads
+
+_PROFILE = {Mode.WALK: "foot", Mode.BIKE: "bicycle", Mode.EBIKE: "bicycle", Mode.CAR: "car"}
+
+
+def _road_metres(
+    origin: tuple[float, float], destination: tuple[float, float], profile: str, settings: Settings
+) -> float:
+    """One leg on the road network: OSRM's route, plus each end's way to its road."""
+    if origin == destination:
+        return 0.0
+    answer = _osrm(_road_of(settings), profile, "route", (origin, destination))
+    if answer is None:
+        return math.inf
+    ends = sum(float(w["distance"]) for w in answer["waypoints"])
+    return float(answer["routes"][0]["distance"]) + ends
+
+
+def off_road_m(
+    point: tuple[float, float], mode: Mode, settings: Settings, *, station: tuple[float, float]
+) -> float:
+    """How far ``point`` is from the road it is reached by from ``station`` (``mode``'s).
+
+    OSRM snaps a point to the nearest road that joins the rest of the network (not a
+    stray piece of path), so this asks for the route from the station, as a worker
+    would go; a point with no route is infinitely far.
+    """
+    if point == station:  # the station: as reached from itself
+        answer = _osrm(_road_of(settings), _PROFILE[mode], "route", (point, point))
+        return math.inf if answer is None else float(answer["waypoints"][0]["distance"])
+    answer = _osrm(_road_of(settings), _PROFILE[mode], "route", (station, point))
+    return math.inf if answer is None else float(answer["waypoints"][1]["distance"])
+
+
+def _road_of(settings: Settings) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return settings.network, tuple(sorted(settings.servers.items()))
+
+
+@cache
+def _osrm(
+    road: tuple[str, tuple[tuple[str, str], ...]],
+    profile: str,
+    service: str,
+    points: tuple[tuple[float, float], ...],
+) -> Any:
+    """OSRM's own route answer, from the network files or the server."""
+    network, server_items = road
+    servers = dict(server_items)
+    if profile in servers:
+        import urllib.error
+        import urllib.request
+
+        where = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
+        url = f"{servers[profile].rstrip('/')}/{service}/v1/{profile}/{where}"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                answer = json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            answer = json.loads(error.read())
+        return answer if answer.get("code") == "Ok" else None
+    import osrm
+
+    engine = _osrm_engine(str(Path(network) / profile / "map.osrm"))
+    coordinates = [(lon, lat) for lat, lon in points]
+    try:
+        return engine.Route(osrm.RouteParameters(coordinates=coordinates))
+    except RuntimeError:  # NoRoute
+        return None
+
+
+@cache
+def _osrm_engine(path: str) -> Any:
+    import osrm
+
+    return osrm.OSRM(storage_config=path, algorithm="MLD", use_shared_memory=False)
 
 
 def _window(client: Client, settings: Settings) -> tuple[int, int]:
@@ -317,6 +399,8 @@ def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
         if problem:
             ctx.flag(f"{where}: unserved client {unserved['client_id']} {problem}")
         client = ctx.clients.get(unserved["client_id"])
+        if client is not None and station is not None:
+            _check_road_reason(ctx, unserved["reason"], client, station, where)
         if (
             client is not None
             and unserved["care_level"] is not None
@@ -545,10 +629,56 @@ def _check_leg(
         ctx.flag(f"{where}: leg travel time {travel_s} s, the travel model gives {seconds:.1f} s")
 
 
+def _check_road_reason(
+    ctx: _Context, reason: Mapping[str, Any], client: Client, station: Station, where: str
+) -> None:
+    """A client left out for being off the road network must really be off it."""
+    code = reason.get("code")
+    if code not in ("off_road", "station_off_road"):
+        return
+    if ctx.settings.travel_source != "road":
+        ctx.flag(f"{where}: client {client.client_id} is {code}, but the plan is on straight lines")
+        return
+    point = (station.lat, station.lon) if code == "station_off_road" else (client.lat, client.lon)
+    modes = {w.mode for w in ctx.workers.values() if w.station_id == station.station_id}
+    home = (station.lat, station.lon)
+    found = sorted(off_road_m(point, mode, ctx.settings, station=home) for mode in modes)
+    said = reason["params"]["metres"]
+    if not any(abs(said - metres) <= 1 and metres > ctx.settings.snap_m for metres in found):
+        ctx.flag(
+            f"{where}: client {client.client_id} is {code} at {said} m, the network gives "
+            f"{[round(m) for m in found]} m (limit {ctx.settings.snap_m:g} m)"
+        )
+
+
+def _check_road_trip(
+    ctx: _Context, trip: Mapping[str, Any], where: str, worker: Worker, station: Station
+) -> None:
+    """On a road network: every door near a road, and a drawn path from and to the station."""
+    settings = ctx.settings
+    for point, what in [((station.lat, station.lon), "the station")] + [
+        ((stop["lat"], stop["lon"]), f"client {stop['client_id']}") for stop in trip["stops"]
+    ]:
+        off = off_road_m(point, worker.mode, settings, station=(station.lat, station.lon))
+        if off > settings.snap_m:
+            ctx.flag(f"{where}: {what} is {off:.0f} m from the road, over snap_m; yet served")
+    path = trip.get("path")
+    if not path:
+        ctx.flag(f"{where}: planned on a road network, but the trip has no path to draw")
+        return
+    home = [station.lat, station.lon]
+    if path[0] != [round(v, 6) for v in home] or path[-1] != [round(v, 6) for v in home]:
+        ctx.flag(f"{where}: the trip's path does not start and end at the station")
+
+
 def _check_trip(
     ctx: _Context, trip: Mapping[str, Any], where: str, worker: Worker, station: Station
 ) -> None:
     settings = ctx.settings
+    if settings.travel_source == "road":
+        _check_road_trip(ctx, trip, where, worker, station)
+    elif trip.get("path"):
+        ctx.flag(f"{where}: a path along streets, but the plan is on straight lines")
     depart, returned = ctx.secs(trip["depart"]), ctx.secs(trip["return"])
     ready = _meals_ready(station, settings)
     if depart < ready:
@@ -767,6 +897,12 @@ def servable_alone(client: Client, worker: Worker, station: Station, settings: S
     if not client.skills <= worker.skills or client.meals > worker.capacity:
         return False
     here, home = (station.lat, station.lon), (client.lat, client.lon)
+    if (
+        settings.travel_source == "road"
+        and max(off_road_m(here, worker.mode, settings), off_road_m(home, worker.mode, settings))
+        > settings.snap_m
+    ):
+        return False
     _, out_s = road_leg(here, home, mode=worker.mode, settings=settings)
     _, back_s = road_leg(home, here, mode=worker.mode, settings=settings)
     out, back = round(out_s), round(back_s)

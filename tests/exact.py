@@ -98,7 +98,7 @@ def exact_optimum(
     service = [settings.service_s_of(c) for c in clients]
     points = [(station.lat, station.lon)] + [(c.lat, c.lon) for c in clients]
     travel = {
-        mode: _seconds(points, settings.speed_kmh[mode], settings.detour_factor)
+        mode: _seconds(points, settings.speed_kmh[mode], settings.detour(mode))
         for mode in {w.mode for w in workers}
     }
 

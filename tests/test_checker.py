@@ -134,7 +134,7 @@ def build_trip(
     point, clock, stops = (station.lat, station.lon), depart, []
 
     def leg(a: tuple[float, float], b: tuple[float, float]) -> tuple[int, int]:
-        metres = geodesic(a, b).meters * settings.detour_factor
+        metres = geodesic(a, b).meters * settings.detour(worker.mode)
         return round(metres / speed), round(metres)
 
     for client in clients:

@@ -24,7 +24,7 @@ def hm(text: str) -> int:
 def at_minutes(minutes: float, mode: Mode, *, bearing: float = 90.0, s: Settings = REPRODUCIBLE):
     """A (lat, lon) that is ``minutes`` of travel from the station by ``mode``."""
     road_m = minutes * 60 * s.speed_m_per_s(mode)
-    point = geodesic(meters=road_m / s.detour_factor).destination(
+    point = geodesic(meters=road_m / s.detour(mode)).destination(
         (STATION.lat, STATION.lon), bearing
     )
     return point.latitude, point.longitude

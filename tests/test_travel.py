@@ -28,9 +28,26 @@ def test_matrices_are_whole_symmetric_and_per_mode() -> None:
     travel = GeodesicTravel.from_settings(Settings())
     points = [(36.665, 117.02), (36.67, 117.03), (36.66, 117.01)]
     result = travel.matrices(points, [Mode.WALK, Mode.EBIKE])
-    assert result.distance_m.dtype == np.int64
-    assert (result.distance_m == result.distance_m.T).all()
-    assert set(result.travel_s) == {Mode.WALK, Mode.EBIKE}
-    road = travel.road_distance_m(points[0], points[1])
-    assert result.distance_m[0, 1] == round(road)
+    walk = result.distance_m[Mode.WALK]
+    assert walk.dtype == np.int64
+    assert (walk == walk.T).all()
+    assert set(result.travel_s) == set(result.distance_m) == {Mode.WALK, Mode.EBIKE}
+    road = travel.road_distance_m(points[0], points[1], Mode.WALK)
+    assert walk[0, 1] == round(road)
     assert result.travel_s[Mode.WALK][0, 1] == round(road / (4 / 3.6))
+
+
+def test_a_detour_factor_per_mode_as_network_calibrate_suggests(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A walker's streets wind more than a rider's: each mode gets its own factor."""
+    (tmp_path / "mealroute.toml").write_text(
+        "[travel]\ndetour_factor = { walk = 1.5, ebike = 1.2 }\n", encoding="utf-8"
+    )
+    settings = Settings.for_data_dir(tmp_path)
+    assert settings.detour(Mode.WALK) == 1.5
+    assert settings.detour(Mode.CAR) == 1.3  # not named: the default
+    points = [(36.665, 117.02), (36.67, 117.03)]
+    result = GeodesicTravel.from_settings(settings).matrices(points, [Mode.WALK, Mode.EBIKE])
+    line = geodesic(points[0], points[1]).meters
+    assert result.distance_m[Mode.WALK][0, 1] == round(line * 1.5)
+    assert result.distance_m[Mode.EBIKE][0, 1] == round(line * 1.2)
+    assert Settings.from_dict(settings.to_dict()) == settings

@@ -135,10 +135,10 @@ def diet_words_sorted(diet: Iterable[str]) -> list[str]:
 
 
 def _catalogue() -> dict[str, Mapping[str, str]]:
-    from . import cli, geocode, input, plan
+    from . import cli, geocode, input, plan, road
 
     merged: dict[str, Mapping[str, str]] = {}
-    for part in (plan, input, cli, geocode):
+    for part in (plan, input, cli, geocode, road):
         for code, texts in part.MESSAGES.items():
             if code in merged:
                 raise RuntimeError(f"message code {code!r} is defined twice")

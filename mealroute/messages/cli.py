@@ -193,6 +193,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "`{name}` 应当是 wgs84、gcj02（高德、腾讯）或 bd09（百度），"
         "或按表分别填写（stations、clients），实际是 {value}",
     },
+    "setting_not_text": {
+        "en": "`{name}` must be text in quotes, got {value}",
+        "zh": "`{name}` 应当是带引号的文字，实际是 {value}",
+    },
+    "setting_not_servers": {
+        "en": "`{name}` must be a server's URL, or a table of them per profile "
+        "(foot, bicycle, car), got {value}",
+        "zh": "`{name}` 应当是一个服务器网址，或按出行方式分别填写（foot、bicycle、car），"
+        "实际是 {value}",
+    },
     "setting_not_choice": {
         "en": "`{name}` must be one of {choices}, got {value}",
         "zh": "`{name}` 应当是 {choices} 之一，实际是 {value}",

@@ -24,6 +24,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "needs {meals} meals; a trip carries at most {capacity}",
         "zh": "需要{meals}份餐，一趟最多只能带{capacity}份",
     },
+    "off_road": {
+        "en": "the door is {metres} m from the nearest road this worker can use (at most "
+        "{limit} m is trusted); check the coordinates, or raise travel.snap_m",
+        "zh": "住址离最近的可通行道路有{metres}米（超过{limit}米不再自动吸附到道路）；"
+        "请核对坐标，或调大 travel.snap_m",
+    },
+    "station_off_road": {
+        "en": "the station is {metres} m from the nearest road this worker can use (at most "
+        "{limit} m is trusted); check the station's coordinates",
+        "zh": "站点离最近的可通行道路有{metres}米（超过{limit}米不再自动吸附到道路）；"
+        "请核对站点坐标",
+    },
+    "no_road_route": {
+        "en": "no road connects the station and this address for {mode} in the road network",
+        "zh": "道路网络中没有从站点到这个地址的{mode}路线",
+    },
     "too_far": {
         "en": "{minutes} min from the station ({mode}); meals must be served within "
         "{limit} min of leaving",

@@ -19,6 +19,7 @@ has no map, so it weighs a few kilobytes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,6 +227,8 @@ def _worker_data(
                 points.append(here)
         if station_point:
             points.append(station_point)
+        if trip.path and station_point:  # planned on a road network: along the streets
+            points = [project(lat, lon) for lat, lon in trip.path]
         if len(points) >= 2:
             lines.append(
                 {"w": index, "dash": trip_dash(k), "weight": 4 if overview else 5, "pts": points}
@@ -291,7 +294,10 @@ def _page_data(
     return data, without_location
 
 
-def _map_parts(station: StationPlan, tiles: str, zoom: int) -> dict[str, Any]:
+_OSM = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+
+def _map_parts(station: StationPlan, tiles: str, zoom: int, lang: str) -> dict[str, Any]:
     """What a map page needs from Folium and the inlined files."""
     source = tiles_of(tiles)
     center = (
@@ -299,6 +305,13 @@ def _map_parts(station: StationPlan, tiles: str, zoom: int) -> dict[str, Any]:
         if station.lat is not None and station.lon is not None
         else None
     )
+    streets = any(trip.path for route in station.routes for trip in route.trips)
+    if streets and "openstreetmap.org" not in source.attribution:
+        # Routes drawn along OpenStreetMap's streets: its ODbL asks for the credit.
+        source = dataclasses.replace(
+            source,
+            attribution=f"{source.attribution} · {i18n.label('routes_credit', lang, osm=_OSM)}",
+        )
     fmap = OfflineMap(center=center, zoom=zoom, tiles=source)
     return {"assets": inline_assets(), "map_name": fmap.get_name(), "map_script": map_script(fmap)}
 
@@ -392,7 +405,7 @@ def render_worker_map(
     if has_map:
         project = Projector(tiles_of(tiles).datum)
         data, _ = _page_data(station, [(index, route)], project, lang, overview=False)
-        context |= _map_parts(station, tiles, 15) | {"data_json": js_literal(data)}
+        context |= _map_parts(station, tiles, 15, lang) | {"data_json": js_literal(data)}
     template = i18n.html_environment(lang).get_template("worker.html")
     return template.render(has_map=has_map, **context)
 
@@ -478,7 +491,7 @@ def render_station_map(plan: Plan, station: StationPlan, *, lang: str, tiles: st
         "data_json": js_literal(data),
         "advice": advice_entries(station),
     }
-    context |= _map_parts(station, tiles, 14)
+    context |= _map_parts(station, tiles, 14, lang)
     template = i18n.html_environment(lang).get_template("station_map.html")
     return template.render(has_map=True, **context)
 
