@@ -13,40 +13,42 @@ times tables of street points in this process and through ``osrm-routed`` on
 on straight lines and once on the road network, measured as ``benchmarks/city.py``
 measures (wall, CPU, peak memory of the process tree). ``valhalla`` (when pyvalhalla
 is installed) builds Valhalla's tiles from the same extract and times its matrix, for
-the engine choice in the README. Rows go to ``benchmarks/results/roads.csv``.
+the engine choice in the README, and the same through ``valhalla_service`` as a server.
+Rows go to ``benchmarks/results/roads-<bench>.csv``.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import csv
 import datetime as dt
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from geopy.distance import geodesic
 
+from tests.roadnet import free_port, running_server
+
 from .city import REPO, run_measured
 from .run_solomon import RESULTS, describe_machine
 
-OUT = RESULTS / "roads.csv"
-
 
 def _record(row: dict[str, object]) -> None:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    new = not OUT.exists()
+    """Append ``row`` to ``results/roads-<bench>.csv`` (one file per kind of row)."""
+    out = RESULTS / f"roads-{row['bench']}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = not out.exists()
     row = {"when": dt.datetime.now().isoformat(timespec="seconds"), **row,
            "machine": describe_machine()}  # fmt: skip
-    with OUT.open("a", newline="", encoding="utf-8") as handle:
+    with out.open("a", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(row))
         if new:
             writer.writeheader()
@@ -96,24 +98,18 @@ def tables(_: argparse.Namespace) -> None:
                 row[f"table_{n}_{profile}_s"] = _timed(lambda p=points, f=profile: here.table(p, f))
         import osrm
 
-        port = _free_port()
-        server = subprocess.Popen(
-            [str(Path(osrm.__file__).parent / "bin" / "osrm-routed"), "--algorithm", "mld",
-             "--ip", "127.0.0.1", "--port", str(port), str(network / "foot" / "map.osrm")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_for(url)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        binary = Path(osrm.__file__).parent / "bin" / "osrm-routed"
+        command = [str(binary), "--algorithm", "mld", "--ip", "127.0.0.1", "--port", str(port),
+                   str(network / "foot" / "map.osrm")]  # fmt: skip
+        with running_server(command, f"{url}/nearest/v1/foot/7.42,43.73"):
             there = RoadTravel(dict(Settings().speed_kmh), servers={"foot": url})
             for n in (50, 500):
                 points = street_points(n, seed=n)
                 row[f"server_table_{n}_foot_s"] = _timed(
                     lambda p=points: there.table(p, Profile.FOOT)
                 )
-        finally:
-            server.terminate()
-            server.wait(10)
     _record(row)
 
 
@@ -122,20 +118,28 @@ def valhalla(_: argparse.Namespace) -> None:
         from valhalla import Actor, get_config
     except ImportError:
         sys.exit("pyvalhalla is not installed (pip install pyvalhalla)")
+    from mealroute.model import Profile, ServerKind
+    from mealroute.roads import RoadTravel
+    from mealroute.settings import Settings
     from tests.roadnet import street_points
 
     with tempfile.TemporaryDirectory() as tmp:
         tiles = Path(tmp) / "tiles"
         tiles.mkdir()
+        port = free_port()
         config = get_config(tile_extract="", tile_dir=tiles)
+        config["httpd"]["service"].update(
+            listen=f"tcp://127.0.0.1:{port}", loopback=f"ipc://{tmp}/loopback",
+            interrupt=f"ipc://{tmp}/interrupt", drain_seconds=0, shutdown_seconds=0,
+        )  # fmt: skip
         config_path = Path(tmp) / "valhalla.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
         import valhalla
 
-        binary = Path(valhalla.__file__).parent / "bin" / "valhalla_build_tiles"
+        binaries = Path(valhalla.__file__).parent / "bin"
         started = time.perf_counter()
-        subprocess.run([str(binary), "-c", str(config_path), str(_pbf())], check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run([str(binaries / "valhalla_build_tiles"), "-c", str(config_path),
+                        str(_pbf())], check=True, capture_output=True)  # fmt: skip
         row: dict[str, object] = {
             "bench": "valhalla",
             "build_s": round(time.perf_counter() - started, 3),
@@ -146,6 +150,18 @@ def valhalla(_: argparse.Namespace) -> None:
             for costing in ("pedestrian", "bicycle", "auto"):
                 request = {"sources": locations, "targets": locations, "costing": costing}
                 row[f"matrix_{n}_{costing}_s"] = _timed(lambda r=request: actor.matrix(r))
+        # As a server, through mealroute's own client (/locate, then the matrix in
+        # blocks of 50 x 50 when it is over Valhalla's 2,500 pairs).
+        url = f"http://127.0.0.1:{port}"
+        command = [str(binaries / "valhalla_service"), str(config_path), "1"]
+        with running_server(command, f"{url}/status"):
+            there = RoadTravel(dict(Settings().speed_kmh), servers={"foot": url},
+                               server_engine=ServerKind.VALHALLA)  # fmt: skip
+            for n in (50, 500):
+                points = street_points(n, seed=n)
+                row[f"server_table_{n}_foot_s"] = _timed(
+                    lambda p=points: there.table(p, Profile.FOOT), repeat=3
+                )
     _record(row)
 
 
@@ -167,7 +183,11 @@ def city(args: argparse.Namespace) -> None:
                        "2026-12-07", "--out", str(out), "--jobs", str(args.jobs), "--quiet",
                        "--no-log"]  # fmt: skip
             step = run_measured(command, cwd=REPO, env=env)
-            totals = json.loads((out / "plan.json").read_text("utf-8"))["totals"]
+            plan = json.loads((out / "plan.json").read_text("utf-8"))
+            totals = plan["totals"]
+            reasons = collections.Counter(
+                u["reason"]["code"] for st in plan["stations"] for u in st["unserved"]
+            )
             _record(
                 {
                     "bench": "city",
@@ -183,6 +203,7 @@ def city(args: argparse.Namespace) -> None:
                     "clients": totals["clients"],
                     "km": round(totals["distance_m"] / 1000),
                     "exit": step.exit_code,
+                    "unserved_by_reason": ";".join(f"{k}:{v}" for k, v in sorted(reasons.items())),
                 }
             )
 
@@ -211,22 +232,6 @@ def _write_city(folder: Path, stations: int, clients: int, *, seed: int) -> Path
                                 "care_level": ("disabled", "semi-disabled", "other")[c % 3],
                                 "meals": 1, "diet": "regular"})  # fmt: skip
     return write_data_dir(folder, stations=station_rows, workers=worker_rows, clients=client_rows)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(url: str) -> None:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/nearest/v1/foot/7.42,43.73", timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit("osrm-routed did not start")
 
 
 def main() -> None:

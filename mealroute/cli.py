@@ -1039,7 +1039,12 @@ def network_calibrate(
     settings = _settings(data, voice, lang=lang.value if lang else None)
     voice = Voice(settings.lang)
     folder = str(network) if network else settings.network
-    road = RoadTravel(dict(settings.speed_kmh), folder, {} if network else dict(settings.servers))
+    road = RoadTravel(
+        dict(settings.speed_kmh),
+        folder,
+        {} if network else dict(settings.servers),
+        settings.server_engine,
+    )
     if not road.network and not road.servers:
         raise voice.fail("road_not_configured", EXIT_USAGE)
     dataset = dataset_from_path(data, settings.datum)

@@ -47,7 +47,14 @@ class TravelKind(StrEnum):
     """Where travel times come from (settings: travel.source)."""
 
     STRAIGHT = "straight"  # geodesic distance x detour factor
-    ROAD = "road"  # a road network (mealroute network build, or an OSRM server)
+    ROAD = "road"  # a road network (mealroute network build, or a routing server)
+
+
+class ServerKind(StrEnum):
+    """Which routing engine answers at ``travel.server`` (settings: travel.server_engine)."""
+
+    OSRM = "osrm"  # osrm-routed, one profile per process
+    VALHALLA = "valhalla"  # valhalla_service, every costing in one process
 
 
 class CareLevel(StrEnum):

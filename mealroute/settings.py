@@ -22,7 +22,7 @@ from .clock import format_clock, parse_clock
 from .coords import Datum, datum_named
 from .errors import SettingsError
 from .messages import Lang
-from .model import CareLevel, Client, Message, Mode, Profile, Station, TravelKind
+from .model import CareLevel, Client, Message, Mode, Profile, ServerKind, Station, TravelKind
 
 SETTINGS_FILE = "mealroute.toml"
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -365,7 +365,9 @@ KEYS: tuple[Key, ...] = (
     Key("travel", "network", "network", _Text(),
         "folder written by `mealroute network build` (relative to this file)"),
     Key("travel", "server", "servers", _Servers(),
-        "an OSRM server's URL, or { foot = URL, bicycle = URL, car = URL }; used before network"),
+        "a routing server's URL, or { foot = URL, bicycle = URL, car = URL }; used before network"),
+    Key("travel", "server_engine", "server_engine", _Choice(ServerKind),
+        "what answers at server: osrm (osrm-routed) or valhalla (valhalla_service)"),
     Key("travel", "snap_m", "snap_m", _Number(1, 5000),
         "a client farther than this from the nearest road is unserved, never snapped"),
     Key("service", "minutes", "service_min", _Table(CareLevel, _Number(0, 240)),
@@ -421,6 +423,7 @@ class Settings:
     travel_source: TravelKind = TravelKind.STRAIGHT
     network: str = ""
     servers: Mapping[str, str] = field(default_factory=dict)
+    server_engine: ServerKind = ServerKind.OSRM
     snap_m: float = 250.0
     service_min: Mapping[CareLevel, float] = field(default_factory=_service_minutes)
     lunch_window: tuple[int, int] = (11 * 3600, 12 * 3600 + 30 * 60)

@@ -95,9 +95,16 @@ _PROFILE = {Mode.WALK: "foot", Mode.BIKE: "bicycle", Mode.EBIKE: "bicycle", Mode
 def _road_metres(
     origin: tuple[float, float], destination: tuple[float, float], profile: str, settings: Settings
 ) -> float:
-    """One leg on the road network: OSRM's route, plus each end's way to its road."""
+    """One leg on the road network: the engine's route, plus each end's way to its road."""
     if origin == destination:
         return 0.0
+    if _valhalla_url(settings, profile):
+        length = _valhalla_route_m(_valhalla_url(settings, profile), profile, origin, destination)
+        return (
+            length
+            + _valhalla_off_m(_valhalla_url(settings, profile), profile, origin)
+            + _valhalla_off_m(_valhalla_url(settings, profile), profile, destination)
+        )
     answer = _osrm(_road_of(settings), profile, "route", (origin, destination))
     if answer is None:
         return math.inf
@@ -112,8 +119,11 @@ def off_road_m(
 
     OSRM snaps a point to the nearest road that joins the rest of the network (not a
     stray piece of path), so this asks for the route from the station, as a worker
-    would go; a point with no route is infinitely far.
+    would go; a point with no route is infinitely far. Valhalla measures from the
+    nearest edge the worker's costing may use.
     """
+    if _valhalla_url(settings, _PROFILE[mode]):
+        return _valhalla_off_m(_valhalla_url(settings, _PROFILE[mode]), _PROFILE[mode], point)
     if point == station:  # the station: as reached from itself
         answer = _osrm(_road_of(settings), _PROFILE[mode], "route", (point, point))
         return math.inf if answer is None else float(answer["waypoints"][0]["distance"])
@@ -155,6 +165,64 @@ def _osrm(
         return engine.Route(osrm.RouteParameters(coordinates=coordinates))
     except RuntimeError:  # NoRoute
         return None
+
+
+_COSTING = {"foot": "pedestrian", "bicycle": "bicycle", "car": "auto"}
+
+
+def _valhalla_url(settings: Settings, profile: str) -> str:
+    if settings.server_engine != "valhalla":
+        return ""
+    return settings.servers.get(profile, "")
+
+
+@cache
+def _valhalla(url: str, service: str, body: str) -> Any:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{url.rstrip('/')}/{service}", data=body.encode())
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return json.loads(error.read())
+
+
+def _valhalla_route_m(
+    url: str, profile: str, origin: tuple[float, float], destination: tuple[float, float]
+) -> float:
+    """Valhalla's route between the two points' roads (inf: none)."""
+    locations = [{"lat": lat, "lon": lon} for lat, lon in (origin, destination)]
+    body = {"locations": locations, "costing": _COSTING[profile], "directions_type": "none"}
+    answer = _valhalla(url, "route", json.dumps(body, sort_keys=True))
+    if "trip" not in answer:
+        return math.inf
+    return float(answer["trip"]["summary"]["length"]) * 1000.0
+
+
+def _valhalla_off_m(url: str, profile: str, point: tuple[float, float]) -> float:
+    """From ``point`` to the nearest edge of the costing (Valhalla's /locate)."""
+    body = {
+        "locations": [{"lat": point[0], "lon": point[1]}],
+        "costing": _COSTING[profile],
+        "verbose": False,
+    }
+    edges = _valhalla(url, "locate", json.dumps(body, sort_keys=True))[0]["edges"] or []
+    return min(
+        (
+            geodesic(point, (e["correlated_lat"], e["correlated_lon"]), ellipsoid="WGS-84").meters
+            for e in edges
+        ),
+        default=math.inf,
+    )
+
+
+def _distance_tolerance(settings: Settings) -> float:
+    """Valhalla answers kilometres to three places, rounded in its matrix and its route."""
+    return (
+        2 * DISTANCE_TOLERANCE_M if settings.server_engine == "valhalla" else DISTANCE_TOLERANCE_M
+    )
 
 
 @cache
@@ -621,10 +689,12 @@ def _check_leg(
     travel_s, distance_m = written
     origin, destination = ends
     metres, seconds = road_leg(origin, destination, mode=mode, settings=ctx.settings)
-    if abs(distance_m - metres) > DISTANCE_TOLERANCE_M:
+    tolerance = _distance_tolerance(ctx.settings)
+    if abs(distance_m - metres) > tolerance:
         ctx.flag(f"{where}: leg distance {distance_m} m, the travel model gives {metres:.1f} m")
-    # A time derived from the rounded distance may be off by half a metre's worth.
-    slack = TIME_TOLERANCE_S + 0.5 / ctx.settings.speed_m_per_s(mode)
+    # A time derived from the rounded distance may be off by half a metre's worth (and
+    # Valhalla's by its rounding of kilometres too).
+    slack = TIME_TOLERANCE_S + (tolerance - 0.5) / ctx.settings.speed_m_per_s(mode)
     if abs(travel_s - seconds) > slack:
         ctx.flag(f"{where}: leg travel time {travel_s} s, the travel model gives {seconds:.1f} s")
 
@@ -899,7 +969,10 @@ def servable_alone(client: Client, worker: Worker, station: Station, settings: S
     here, home = (station.lat, station.lon), (client.lat, client.lon)
     if (
         settings.travel_source == "road"
-        and max(off_road_m(here, worker.mode, settings), off_road_m(home, worker.mode, settings))
+        and max(
+            off_road_m(here, worker.mode, settings, station=here),
+            off_road_m(home, worker.mode, settings, station=here),
+        )
         > settings.snap_m
     ):
         return False

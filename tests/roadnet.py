@@ -9,9 +9,16 @@ the streets are read from the XML's ways; the network is built from the .pbf by
 from __future__ import annotations
 
 import bz2
+import contextlib
 import functools
+import os
 import random
+import socket
+import subprocess
+import time
+import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +46,55 @@ def osrm_missing() -> str | None:
     if osm_dir() is None:
         return "../shared/data/osm/monaco.osm.pbf is not beside the checkout"
     return None
+
+
+def valhalla_missing() -> str | None:
+    """Why the Valhalla server tests cannot run here (``None``: they can)."""
+    try:
+        import valhalla  # noqa: F401
+    except ImportError:
+        return "pyvalhalla is not installed (pip install 'mealroute[test]')"
+    if osm_dir() is None:
+        return "../shared/data/osm/monaco.osm.pbf is not beside the checkout"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(command: Sequence[str], probe: str) -> Iterator[None]:
+    """Run a routing server (``command``) until ``probe``, a URL on it, answers; stop it after."""
+    process = subprocess.Popen(
+        list(command),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "LC_ALL": "C"},
+    )
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(probe, timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(f"{command[0]} did not answer at {probe}")
+        if process.poll() is not None:
+            raise RuntimeError(f"{command[0]} stopped with exit code {process.returncode}")
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +21,15 @@ from geopy.distance import geodesic
 from mealroute.model import Mode, Profile
 from mealroute.settings import Settings
 from tests.conftest import checked_plan, run
-from tests.roadnet import monaco_station, osm_dir, osrm_missing, street_points, ways
+from tests.roadnet import (
+    free_port,
+    monaco_station,
+    osm_dir,
+    osrm_missing,
+    running_server,
+    street_points,
+    ways,
+)
 
 pytestmark = pytest.mark.skipif(osrm_missing() is not None, reason=str(osrm_missing()))
 
@@ -269,39 +273,18 @@ def test_network_path_is_relative_to_the_settings_file(network: Path, tmp_path: 
 # ----------------------------------------------------------------------------- server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def foot_server(network: Path):  # type: ignore[no-untyped-def]
+def foot_server(network: Path) -> Iterator[str]:
     """OSRM's own server on 127.0.0.1, answering for the foot network."""
     import osrm
 
-    port = _free_port()
+    port = free_port()
     binary = Path(osrm.__file__).parent / "bin" / "osrm-routed"
-    process = subprocess.Popen(
-        [str(binary), "--algorithm", "mld", "--ip", "127.0.0.1", "--port", str(port),
-         str(network / "foot" / "map.osrm")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "LC_ALL": "C"},
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/nearest/v1/foot/7.42,43.73", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("osrm-routed did not start")
-    yield url
-    process.terminate()
-    process.wait(10)
+    command = [str(binary), "--algorithm", "mld", "--ip", "127.0.0.1", "--port", str(port),
+               str(network / "foot" / "map.osrm")]  # fmt: skip
+    with running_server(command, f"{url}/nearest/v1/foot/7.42,43.73"):
+        yield url
 
 
 def test_plan_with_a_routing_server_the_user_runs(foot_server: str, tmp_path: Path) -> None:
@@ -329,7 +312,7 @@ def test_the_server_and_the_network_give_the_same_table(foot_server: str, networ
 
 
 def test_a_server_that_is_down_fails_at_once(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     toml = f'[travel]\nsource = "road"\nserver = "{url}"\n'
     data = monaco_station(tmp_path / "data", clients=3, modes=("walk",), toml=toml)
     result = run("plan", data, "--date", DATE, "--out", tmp_path / "day", "--lang", "en")

@@ -44,8 +44,8 @@ def test_toml_overrides_only_what_it_names(tmp_path: Path) -> None:
     [
         (
             "[travel]\ndetour = 2\n",
-            "unknown key `travel.detour`; expected one of detour_factor, network, server, snap_m, "
-            "source, speed_kmh",
+            "unknown key `travel.detour`; expected one of detour_factor, network, server, "
+            "server_engine, snap_m, source, speed_kmh",
         ),
         ("[speed]\nwalk = 2\n", "unknown section [speed]; expected one of"),
         ("[travel]\nspeed_kmh = { scooter = 9 }\n", "unknown key `travel.speed_kmh.scooter`"),

@@ -44,8 +44,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法连接路线服务器 {url}：{detail}",
     },
     "road_server_answer": {
-        "en": "the routing server {url} did not answer with a table: {detail}",
-        "zh": "路线服务器 {url} 没有返回路程表：{detail}",
+        "en": "the routing server {url} answered with an error: {detail}",
+        "zh": "路线服务器 {url} 返回了错误：{detail}",
     },
     # -- what `mealroute network` says
     "road_building": {

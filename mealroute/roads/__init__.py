@@ -6,8 +6,9 @@ How data flows:
    network per profile (foot, bicycle, car) with OSRM's own tools, once, into a folder
    that every plan reuses (``mealroute network build``).
 2. :mod:`.engine` answers tables of road distances between a station's points, from
-   that folder in this process or from an OSRM server the user runs, and says how far
-   each point lies from the nearest road. :class:`RoadTravel` is a travel source with
+   that folder in this process or from a routing server the user runs (OSRM or
+   Valhalla, :mod:`.servers`), and says how far each point lies from the nearest
+   road. :class:`RoadTravel` is a travel source with
    the same ``matrices`` method as :class:`mealroute.travel.GeodesicTravel`, so the
    planner does not care which one it has. It also draws legs along the streets for
    the maps.
@@ -15,7 +16,7 @@ How data flows:
    and suggests a detour factor per mode for stations without road data.
 
 OSRM is in the optional dependency ``osrm-bindings`` (``pip install mealroute[road]``);
-the straight-line model needs nothing of this package.
+a server needs only HTTP. The straight-line model needs nothing of this package.
 """
 
 from .build import build_network, read_manifest

@@ -1,4 +1,4 @@
-"""Road distances and street-drawn legs from OSRM: in this process, or from a server.
+"""Road distances and street-drawn legs: OSRM in this process, or a routing server.
 
 A worker's leg from point A to point B is: A's way to the nearest road of the worker's
 profile (straight, as the worker walks out of a compound), the road from there to the
@@ -18,11 +18,6 @@ Two things are never hidden:
 
 from __future__ import annotations
 
-import json
-import math
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,19 +26,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import NetworkError
-from ..model import PROFILE_OF, Message, Mode, Profile, TravelKind
+from ..model import PROFILE_OF, Message, Mode, Profile, ServerKind, TravelKind
 from ..settings import Settings
 from ..travel import GeodesicTravel, Matrices, Point, TravelSource
 from .build import profile_path, read_manifest
+from .servers import read_osrm_table, road_server
 
 UNREACHABLE_M = 100_000_000  # no road between two points: farther than any shift reaches
-SERVER_TIMEOUT_S = 60.0
-SERVER_BLOCK = 50  # sources and destinations per request when a whole table is too big
-
-
-class _TooBigError(NetworkError):
-    """The server refuses a table this large (its --max-table-size)."""
-
 
 _ENGINES: dict[str, Any] = {}  # one loaded network per .osrm path per process
 
@@ -61,19 +50,25 @@ class RoadTravel:
 
     speed_kmh: dict[Mode, float]
     network: str = ""  # a folder built by `mealroute network build`
-    servers: dict[str, str] = field(default_factory=dict)  # profile -> OSRM server URL
+    servers: dict[str, str] = field(default_factory=dict)  # profile -> server URL
+    server_engine: ServerKind = ServerKind.OSRM  # what answers at those URLs
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RoadTravel:
         if not settings.network and not settings.servers:
             raise NetworkError(Message("road_not_configured"))
-        return cls(dict(settings.speed_kmh), settings.network, dict(settings.servers))
+        return cls(
+            dict(settings.speed_kmh),
+            settings.network,
+            dict(settings.servers),
+            settings.server_engine,
+        )
 
     def ready(self, modes: Iterable[Mode]) -> None:
         """Check that every profile ``modes`` need can answer (raises :class:`NetworkError`)."""
         for profile in sorted({PROFILE_OF[mode] for mode in modes}):
             if profile in self.servers:
-                _ask(self.servers[profile], "nearest", profile, [(0.0, 0.0)], {})
+                self._server(profile).ready(profile)
             else:
                 self._engine(profile)
 
@@ -104,7 +99,7 @@ class RoadTravel:
         if n == 0:
             return np.zeros((0, 0)), np.zeros(0)
         if profile in self.servers:
-            road, snapped = _server_table(self.servers[profile], points, profile)
+            road, snapped = self._server(profile).table(points, profile)
         else:
             road, snapped = _engine_table(self._engine(profile), points)
         legs = road + snapped[:, None] + snapped[None, :]
@@ -123,12 +118,15 @@ class RoadTravel:
             return list(points)
         profile = PROFILE_OF[mode]
         if profile in self.servers:
-            line = _server_route(self.servers[profile], points, profile)
+            line = self._server(profile).route(points, profile)
         else:
             line = _engine_route(self._engine(profile), points)
         if not line:
             return []
         return [points[0], *line, points[-1]]
+
+    def _server(self, profile: Profile) -> Any:
+        return road_server(self.servers[profile], self.server_engine)
 
     def _engine(self, profile: Profile) -> Any:
         path = profile_path(Path(self.network), profile)
@@ -170,7 +168,7 @@ def _engine_table(engine: Any, points: Sequence[Point]) -> tuple[np.ndarray, np.
             coordinates=[(lon, lat) for lat, lon in points], annotations=["distance"]
         )
     )
-    return _read_table(answer["distances"], answer["sources"], len(points))
+    return read_osrm_table(answer["distances"], answer["sources"], len(points))
 
 
 def _engine_route(engine: Any, points: Sequence[Point]) -> list[Point]:
@@ -187,94 +185,3 @@ def _engine_route(engine: Any, points: Sequence[Point]) -> list[Point]:
     except RuntimeError:  # no route: drawn straight instead
         return []
     return [(float(lat), float(lon)) for lon, lat in answer["routes"][0]["geometry"]["coordinates"]]
-
-
-# ----------------------------------------------------------------- from a server
-
-
-def _server_table(
-    url: str, points: Sequence[Point], profile: Profile
-) -> tuple[np.ndarray, np.ndarray]:
-    n = len(points)
-    try:
-        answer = _ask(url, "table", profile, points, {"annotations": "distance"})
-        return _read_table(answer["distances"], answer["sources"], n)
-    except _TooBigError:
-        pass
-    # The server's --max-table-size (100 by default) is smaller than the station: ask in
-    # blocks of sources x destinations that fit.
-    road = np.full((n, n), np.nan)
-    snapped = np.zeros(n)
-    blocks = [
-        list(range(start, min(n, start + SERVER_BLOCK))) for start in range(0, n, SERVER_BLOCK)
-    ]
-    for rows in blocks:
-        for columns in blocks:
-            coords = [points[i] for i in rows] + [points[j] for j in columns]
-            answer = _ask(
-                url,
-                "table",
-                profile,
-                coords,
-                {
-                    "annotations": "distance",
-                    "sources": ";".join(str(k) for k in range(len(rows))),
-                    "destinations": ";".join(str(len(rows) + k) for k in range(len(columns))),
-                },
-            )
-            block, near = _read_table(
-                answer["distances"], answer["sources"], len(rows), len(columns)
-            )
-            road[np.ix_(rows, columns)] = block
-            snapped[rows] = near
-    return road, snapped
-
-
-def _server_route(url: str, points: Sequence[Point], profile: Profile) -> list[Point]:
-    try:
-        answer = _ask(url, "route", profile, points, {"overview": "full", "geometries": "geojson"})
-    except NetworkError:
-        return []
-    return [(float(lat), float(lon)) for lon, lat in answer["routes"][0]["geometry"]["coordinates"]]
-
-
-def _ask(
-    url: str, service: str, profile: Profile, points: Sequence[Point], options: dict[str, str]
-) -> dict[str, Any]:
-    where = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
-    query = urllib.parse.urlencode(options, safe=";")
-    address = f"{url.rstrip('/')}/{service}/v1/{profile}/{where}" + (f"?{query}" if query else "")
-    try:
-        with urllib.request.urlopen(address, timeout=SERVER_TIMEOUT_S) as response:
-            answer = json.loads(response.read())
-    except urllib.error.HTTPError as error:  # OSRM says what was wrong in its body
-        try:
-            answer = json.loads(error.read())
-        except ValueError:
-            answer = {"code": f"HTTP {error.code}"}
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise NetworkError(
-            Message("road_server_unreachable", {"url": url, "detail": str(reason)})
-        ) from None
-    except ValueError:
-        raise NetworkError(
-            Message("road_server_answer", {"url": url, "detail": "not JSON"})
-        ) from None
-    if isinstance(answer, dict) and answer.get("code") == "TooBig":
-        raise _TooBigError(Message("road_server_answer", {"url": url, "detail": "TooBig"}))
-    if not isinstance(answer, dict) or answer.get("code") != "Ok":
-        detail = answer.get("message") or answer.get("code") if isinstance(answer, dict) else ""
-        raise NetworkError(Message("road_server_answer", {"url": url, "detail": str(detail)}))
-    return answer
-
-
-def _read_table(
-    distances: Any, sources: Any, rows: int, columns: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    columns = rows if columns is None else columns
-    road = np.array(
-        [[math.nan if d is None else float(d) for d in row] for row in distances], dtype=float
-    ).reshape(rows, columns)
-    snapped = np.array([float(source["distance"]) for source in sources], dtype=float)
-    return road, snapped
