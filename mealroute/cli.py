@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -658,6 +659,16 @@ def _print_summary(plan: Plan, voice: Voice) -> None:
             _clock(max((t.return_ for t in trips), default=None)),
         )
     out.print(table)
+    if plan.changes:  # ids only, as below
+        from .messages import join
+        from .messages.input import change_word
+
+        kinds = Counter(str(change.kind) for change in plan.changes)
+        counts = [
+            w("changes_count", kind=change_word(kind), n=n) for kind, n in sorted(kinds.items())
+        ]
+        text = w("changes_line", n=len(plan.changes), counts=join(counts, voice.lang))
+        out.print(Text(safe(text), style="cyan"))
     # Client ids and reasons only: names and health stay in the files the user asked for.
     for station in plan.stations:
         if station.error:

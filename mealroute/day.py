@@ -5,8 +5,9 @@
     from mealroute.day import plan_day
     plan = plan_day("data/jinan", datetime.date(2026, 12, 1))
 
-:func:`plan_day` reads a data folder (or one workbook), plans every station in
-worker processes and returns the :class:`~mealroute.model.Plan`; it writes nothing.
+:func:`plan_day` reads a data folder (or one workbook), applies the changes table's
+rows that hold on the date (:mod:`mealroute.changes`), plans every station in worker
+processes and returns the :class:`~mealroute.model.Plan`; it writes nothing.
 :func:`plan_dataset` does the same for a dataset already read, and
 :func:`merge_plans` puts re-planned stations into an earlier plan of the day.
 Writing the day's folder is :func:`mealroute.pack.write_pack`.
@@ -19,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .changes import day_dataset
 from .errors import InputError
 from .model import Dataset, Plan, StationPlan
 from .parallel import StationPool, default_jobs, plan_stations
@@ -80,7 +82,9 @@ def plan_dataset(
         When a ``scheduler`` is given but cannot be used; nothing is planned then.
     """
     moment = planned_at or now()
+    dataset, applied = day_dataset(dataset, date)
     days, orphans = station_days(dataset, date, only=stations)
+    planned = {day.station.station_id for day in days}
     if scheduler:
         from .cluster import plan_stations_on_cluster
 
@@ -101,6 +105,7 @@ def plan_dataset(
         settings=settings.to_dict(),
         warnings=tuple(issue for issue in dataset.issues if issue.severity != "error"),
         planned_at=moment,
+        changes=tuple(change for change in applied if change.station_id in planned),
     )
     return replace(plan, plan_id=plan_id(plan))
 
@@ -180,6 +185,10 @@ def merge_plans(previous: Plan, replanned: Plan) -> Plan:
     """
     check_mergeable(previous, replanned.date, replanned.settings)
     new = {station.station_id: station for station in replanned.stations}
+    changes = (
+        *(c for c in previous.changes if c.station_id not in new),
+        *replanned.changes,
+    )
     kept = [new.pop(s.station_id, s) for s in previous.stations]
-    plan = replace(replanned, stations=(*kept, *new.values()), plan_id="")
+    plan = replace(replanned, stations=(*kept, *new.values()), plan_id="", changes=changes)
     return replace(plan, plan_id=plan_id(plan))

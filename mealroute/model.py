@@ -261,6 +261,60 @@ class Client:
         return date.weekday() in self.days
 
 
+class ChangeKind(StrEnum):
+    """What a row of the changes table changes (README: "Changes for a day")."""
+
+    PAUSE = "pause"  # a client gets no lunch from start to end (hospital, family)
+    NEW = "new"  # a client gets lunch from start on (no end: for good), not before
+    ONCE = "once"  # a client gets lunch on these days only, whatever their usual days
+    WINDOW = "window"  # a client's window, these days
+    MEALS = "meals"  # a client's number of meals, these days
+    DIET = "diet"  # a client's diet, these days
+    ABSENT = "absent"  # a worker is away: no route
+    LATE = "late"  # a worker starts at a later time
+    EARLY = "early"  # a worker leaves at an earlier time
+    MODE = "mode"  # a worker travels another way
+    MEALS_READY = "meals_ready"  # a station's meals are ready at another time
+
+
+CLIENT_CHANGES = frozenset(
+    {
+        ChangeKind.PAUSE,
+        ChangeKind.NEW,
+        ChangeKind.ONCE,
+        ChangeKind.WINDOW,
+        ChangeKind.MEALS,
+        ChangeKind.DIET,
+    }
+)
+WORKER_CHANGES = frozenset({ChangeKind.ABSENT, ChangeKind.LATE, ChangeKind.EARLY, ChangeKind.MODE})
+STATION_CHANGES = frozenset({ChangeKind.MEALS_READY})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of the changes table: what differs for a client, worker or station.
+
+    ``end`` is the last day it holds (inclusive; None for a new client: for good).
+    ``value`` is what the kind needs: a window ``(start, end)`` in seconds, a number
+    of meals, a diet, a time of day in seconds, a mode; None for pause, new, once and
+    absent.
+    """
+
+    kind: ChangeKind
+    subject: str  # client_id, worker_id or station_id
+    station_id: str
+    start: dt.date
+    end: dt.date | None
+    value: Any = None
+    note: str = ""
+    source: Source | None = None
+    name: str = ""  # the client's, worker's or station's name, for the coordinator's page
+
+    def holds_on(self, date: dt.date) -> bool:
+        return self.start <= date and (self.end is None or date <= self.end)
+
+
 @dataclass(frozen=True)
 class RejectedRow:
     """A client row that cannot be planned; it is reported as unserved with its problems.
@@ -354,6 +408,7 @@ class Dataset:
     clients: tuple[Client, ...]
     rejected: tuple[RejectedRow, ...] = ()
     issues: tuple[Issue, ...] = ()
+    changes: tuple[Change, ...] = ()  # every usable row of the changes table, any date
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -517,3 +572,4 @@ class Plan:
     warnings: tuple[Issue, ...] = ()
     planned_at: dt.datetime | None = None
     plan_id: str = ""
+    changes: tuple[Change, ...] = ()  # the changes table's rows that held on the date

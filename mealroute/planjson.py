@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .clock import iso_datetime, seconds_from_iso
+from .clock import format_clock, iso_datetime, parse_clock, seconds_from_iso
 from .errors import InputError
 from .model import (
     WEEKDAYS,
     CareLevel,
+    Change,
+    ChangeKind,
     Issue,
     Message,
     Mode,
     Plan,
     Route,
+    Source,
     StationPlan,
     Stop,
     Trip,
@@ -113,8 +116,60 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "distance_m": sum(route.distance_m for route in routes),
         },
         "warnings": [issue.to_json() for issue in plan.warnings],
+        "changes": [_change_to_dict(change) for change in plan.changes],
         "stations": stations,
     }
+
+
+_CLOCK_CHANGES = {ChangeKind.LATE, ChangeKind.EARLY, ChangeKind.MEALS_READY}
+
+
+def _change_to_dict(change: Change) -> dict[str, Any]:
+    value: Any = change.value
+    if change.kind == ChangeKind.WINDOW:
+        value = [format_clock(value[0]), format_clock(value[1])]
+    elif change.kind in _CLOCK_CHANGES:
+        value = format_clock(value)
+    elif change.kind == ChangeKind.DIET:
+        value = sorted(value)
+    elif change.kind == ChangeKind.MODE:
+        value = str(value)
+    return {
+        "kind": str(change.kind),
+        "subject": change.subject,
+        "name": change.name,
+        "station_id": change.station_id,
+        "start": change.start.isoformat(),
+        "end": None if change.end is None else change.end.isoformat(),
+        "value": value,
+        "note": change.note,
+        "file": None if change.source is None else change.source.file,
+        "row": None if change.source is None else change.source.row,
+    }
+
+
+def _change_from_dict(document: dict[str, Any]) -> Change:
+    kind = ChangeKind(document["kind"])
+    value = document["value"]
+    if kind == ChangeKind.WINDOW:
+        value = (parse_clock(value[0]), parse_clock(value[1]))
+    elif kind in _CLOCK_CHANGES:
+        value = parse_clock(value)
+    elif kind == ChangeKind.DIET:
+        value = diet_of(value)
+    elif kind == ChangeKind.MODE:
+        value = Mode(value)
+    return Change(
+        kind=kind,
+        subject=document["subject"],
+        name=document["name"],
+        station_id=document["station_id"],
+        start=dt.date.fromisoformat(document["start"]),
+        end=None if document["end"] is None else dt.date.fromisoformat(document["end"]),
+        value=value,
+        note=document["note"],
+        source=None if document["file"] is None else Source(document["file"], document["row"]),
+    )
 
 
 def _moment(moment: dt.datetime | None) -> str | None:
@@ -131,7 +186,7 @@ def plan_id(plan: Plan) -> str:
     content = plan_to_dict(
         Plan(date=plan.date, stations=plan.stations, settings=plan.settings, plan_id="-")
     )
-    for key in ("plan_id", "planned_at", "generator", "warnings"):
+    for key in ("plan_id", "planned_at", "generator", "warnings", "changes"):
         content.pop(key, None)
     content["settings"] = {k: v for k, v in content["settings"].items() if k != "advice"}
     for station in content["stations"]:
@@ -294,6 +349,7 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
         warnings=tuple(Issue.from_json(issue) for issue in document["warnings"]),
         planned_at=None if planned_at is None else dt.datetime.fromisoformat(planned_at),
         plan_id=document["plan_id"],
+        changes=tuple(_change_from_dict(change) for change in document.get("changes", [])),
     )
 
 

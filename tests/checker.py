@@ -14,6 +14,7 @@ phone numbers), so failing tests do not print personal data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -29,7 +30,7 @@ from geopy.distance import geodesic
 
 import mealroute
 from mealroute.errors import SettingsError
-from mealroute.model import WEEKDAYS, CareLevel, Client, Mode, Station, Worker
+from mealroute.model import WEEKDAYS, CareLevel, Change, Client, Mode, Station, Worker
 from mealroute.settings import Settings
 
 # Per-leg rounding tolerance: the planner rounds each leg to whole metres and seconds.
@@ -297,6 +298,7 @@ class _Context:
     workers: dict[str, Worker]
     stations: dict[str, Station]
     rejected: frozenset[str]
+    due: frozenset[str]  # the clients due on the date, the changes table applied
     violations: list[str] = field(default_factory=list)
     # client id -> [(station id of the plan section, "routed" | "unserved", where)]
     seen: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -330,6 +332,7 @@ def check_plan(
     *,
     date: dt.date | None = None,
     rejected_ids: Collection[str] = (),
+    changes: Sequence[Change] = (),
 ) -> list[str]:
     """Every way ``plan_doc`` breaks the rules, as human-readable messages.
 
@@ -345,6 +348,10 @@ def check_plan(
         The date the plan is expected to be for; ``None`` accepts the plan's date.
     rejected_ids
         Client ids of rows the loader rejected; each must be reported unserved.
+    changes
+        Every row of the changes table (any date). The checker applies those that hold
+        on the plan's date itself (:func:`_as_on`) and checks the plan against the
+        day they make, and that the plan lists exactly them.
 
     Returns
     -------
@@ -362,14 +369,18 @@ def check_plan(
         return schema_problems
 
     plan_date = dt.date.fromisoformat(plan_doc["date"])
+    clients, workers, stations, due = _as_on(plan_date, clients, workers, stations, changes)
+    paused = frozenset(c.subject for c in changes if c.kind == "pause" and _holds(c, plan_date))
     ctx = _Context(
         date=plan_date,
         settings=settings,
         clients=_index(clients, "client_id", "client"),
         workers=_index(workers, "worker_id", "worker"),
         stations=_index(stations, "station_id", "station"),
-        rejected=frozenset(rejected_ids),
+        rejected=frozenset(rejected_ids) - paused,
+        due=due,
     )
+    _check_changes_listed(ctx, plan_doc, changes)
     _check_header(ctx, plan_doc, date)
 
     listed = Counter(st["station_id"] for st in plan_doc["stations"])
@@ -399,20 +410,135 @@ def assert_valid_plan(
     *,
     date: dt.date | None = None,
     rejected_ids: Collection[str] = (),
+    changes: Sequence[Change] = (),
 ) -> None:
     """Raise ``AssertionError`` listing every violation :func:`check_plan` finds.
 
     Parameters
     ----------
-    plan_doc, clients, workers, stations, settings, date, rejected_ids
+    plan_doc, clients, workers, stations, settings, date, rejected_ids, changes
         As for :func:`check_plan`.
     """
     violations = check_plan(
-        plan_doc, clients, workers, stations, settings, date=date, rejected_ids=rejected_ids
+        plan_doc,
+        clients,
+        workers,
+        stations,
+        settings,
+        date=date,
+        rejected_ids=rejected_ids,
+        changes=changes,
     )
     if violations:
         listing = "\n  - ".join(violations)
         raise AssertionError(f"plan breaks {len(violations)} rule(s):\n  - {listing}")
+
+
+# ----------------------------------------------------------------------------- changes
+
+
+def _holds(change: Change, date: dt.date) -> bool:
+    return change.start <= date and (change.end is None or date <= change.end)
+
+
+def _as_on(
+    date: dt.date,
+    clients: Sequence[Client],
+    workers: Sequence[Worker],
+    stations: Sequence[Station],
+    changes: Sequence[Change],
+) -> tuple[list[Client], list[Worker], list[Station], frozenset[str]]:
+    """The input as the changes table makes it on ``date`` (README: "Changes for a day").
+
+    Returns every client with the day's window, meals and diet, the workers at work
+    (their shift and mode that day), the stations (their meals-ready time), and the
+    ids of the clients due that day. Written apart from mealroute.changes on purpose.
+    """
+    today = [c for c in changes if _holds(c, date)]
+    of: dict[str, list[Change]] = {}
+    for change in today:
+        of.setdefault(f"{change.kind}:{change.subject}", []).append(change)
+
+    def last(kind: str, subject: str) -> Change | None:
+        found = of.get(f"{kind}:{subject}")
+        return found[-1] if found else None
+
+    starting = {c.subject for c in changes if c.kind == "new"}
+    due: set[str] = set()
+    today_clients = []
+    for usual_client in clients:
+        client, cid = usual_client, usual_client.client_id
+        usual = date.weekday() in client.days
+        if last("pause", cid) is not None:
+            pass
+        elif last("once", cid) is not None:
+            due.add(cid)
+        elif cid in starting:
+            if usual and last("new", cid) is not None:
+                due.add(cid)
+        elif usual:
+            due.add(cid)
+        if (window := last("window", cid)) is not None:
+            client = dataclasses.replace(
+                client, window_start=window.value[0], window_end=window.value[1]
+            )
+        if (meals := last("meals", cid)) is not None:
+            client = dataclasses.replace(client, meals=meals.value)
+        if (diet := last("diet", cid)) is not None:
+            client = dataclasses.replace(client, diet=diet.value)
+        today_clients.append(client)
+    at_work = []
+    for worker in workers:
+        wid = worker.worker_id
+        start, end = worker.shift_start, worker.shift_end
+        if (late := last("late", wid)) is not None:
+            start = late.value
+        if (early := last("early", wid)) is not None:
+            end = early.value
+        if last("absent", wid) is not None or start >= end:
+            continue
+        mode = last("mode", wid)
+        at_work.append(
+            dataclasses.replace(
+                worker,
+                shift_start=start,
+                shift_end=end,
+                mode=worker.mode if mode is None else mode.value,
+            )
+        )
+    kitchens = []
+    for station in stations:
+        ready = last("meals_ready", station.station_id)
+        kitchens.append(
+            station if ready is None else dataclasses.replace(station, meals_ready=ready.value)
+        )
+    return today_clients, at_work, kitchens, frozenset(due)
+
+
+def _check_changes_listed(
+    ctx: _Context, plan_doc: Mapping[str, Any], changes: Sequence[Change]
+) -> None:
+    """plan.json lists the changes that held on the date, for the stations it plans."""
+    planned = {st["station_id"] for st in plan_doc["stations"]}
+    expected = sorted(
+        (str(c.kind), c.subject, c.start.isoformat())
+        for c in changes
+        if _holds(c, ctx.date) and c.station_id in planned and _has_effect(ctx, c)
+    )
+    listed = sorted((c["kind"], c["subject"], c["start"]) for c in plan_doc.get("changes", []))
+    if listed != expected:
+        ctx.flag(f"plan lists changes {listed}, the changes table holds {expected} that day")
+
+
+def _has_effect(ctx: _Context, change: Change) -> bool:
+    """Whether a change has something to change on the day (the planner lists only those)."""
+    if change.kind in ("new", "once", "window", "meals", "diet"):
+        return change.subject in ctx.due
+    if change.kind == "pause":
+        return True
+    if change.kind in ("absent", "late", "early", "mode"):
+        return True
+    return change.subject in ctx.stations
 
 
 def _check_header(ctx: _Context, plan_doc: Mapping[str, Any], expected: dt.date | None) -> None:
@@ -895,7 +1021,7 @@ def _check_coverage(ctx: _Context) -> None:
         if client is None and not rejected:
             ctx.flag(f"unknown client {client_id} appears in the plan ({places[0][2]})")
             continue
-        due = client is not None and client.is_due(ctx.date)
+        due = client is not None and client_id in ctx.due
         if client is not None and not due and not rejected:
             ctx.flag(
                 f"client {client_id} is not due on {weekday} {ctx.date.isoformat()} but "
@@ -916,7 +1042,7 @@ def _check_coverage(ctx: _Context) -> None:
                         f"station {station_id} ({where})"
                     )
     for client in ctx.clients.values():
-        if client.is_due(ctx.date) and client.client_id not in ctx.seen:
+        if client.client_id in ctx.due and client.client_id not in ctx.seen:
             ctx.flag(
                 f"client {client.client_id} of station {client.station_id} is due on {weekday} "
                 f"but is missing: neither routed nor unserved"

@@ -93,6 +93,7 @@ def checked_plan(out: Path, data: Path, settings: Any, **options: Any) -> dict[s
         dataset.stations,
         settings,
         rejected_ids={row.client_id for row in dataset.rejected},
+        changes=dataset.changes,
         **options,
     )
     return plan

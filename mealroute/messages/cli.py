@@ -49,6 +49,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "station {station} failed: {error}",
         "zh": "站点{station}规划失败：{error}",
     },
+    "changes_line": {
+        "en": "changes applied from the changes table: {n} ({counts}); see index.html",
+        "zh": "已按变动表调整 {n} 项（{counts}），详见 index.html",
+    },
+    "changes_count": {"en": "{kind} {n}", "zh": "{kind}{n}"},
     "unserved_line": {
         "en": "unserved {station} {client}: {reason}",
         "zh": "未安排 {station} {client}：{reason}",

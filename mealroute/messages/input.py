@@ -88,6 +88,11 @@ def column_word(table: str, column: str) -> Message:
     return Message(f"column_{table}_{column}")
 
 
+def change_word(kind: object) -> Message:
+    """A kind of change: en ``pause``, zh 暂停."""
+    return Message(f"change_{kind}")
+
+
 def coordinate_word(column: str) -> Message:
     """``lat`` -> latitude (纬度), ``lon`` -> longitude (经度)."""
     return Message({"lat": "word_latitude", "lon": "word_longitude"}[column])
@@ -146,8 +151,39 @@ _COLUMNS_ZH: dict[str, dict[str, str]] = {
         "phone": "电话",
         "notes": "备注",
     },
+    "changes": {
+        "kind": "类型",
+        "subject": "对象编号",
+        "start": "开始日期",
+        "end": "结束日期",
+        "window_start": "送餐时间起",
+        "window_end": "送餐时间止",
+        "meals": "份数",
+        "diet": "饮食",
+        "time": "时间",
+        "mode": "出行方式",
+        "note": "原因",
+    },
 }
-_TABLES_ZH = {"stations": "站点表", "workers": "送餐员表", "clients": "服务对象表"}
+_TABLES_ZH = {
+    "stations": "站点表",
+    "workers": "送餐员表",
+    "clients": "服务对象表",
+    "changes": "变动表",
+}
+_CHANGES_ZH = {
+    "pause": "暂停",
+    "new": "新增",
+    "once": "加送",
+    "window": "改时间",
+    "meals": "改份数",
+    "diet": "改饮食",
+    "absent": "请假",
+    "late": "迟到",
+    "early": "早退",
+    "mode": "改出行方式",
+    "meals_ready": "改出餐时间",
+}
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -163,6 +199,10 @@ _WORDS: dict[str, dict[str, str]] = {
     **{
         f"weekday_{day}": {"en": day, "zh": zh}
         for day, zh in zip(WEEKDAYS, _WEEKDAYS_ZH, strict=True)
+    },
+    **{
+        f"change_{kind}": {"en": str(kind).replace("_", " "), "zh": zh}
+        for kind, zh in _CHANGES_ZH.items()
     },
     "datum_wgs84": {"en": "WGS-84 (GPS)", "zh": "WGS-84（GPS）"},
     "datum_gcj02": {"en": "GCJ-02 (AMap, Tencent)", "zh": "GCJ-02（高德、腾讯）"},
@@ -638,6 +678,34 @@ _ROW: dict[str, dict[str, str]] = {
     "station_column_missing_row": {
         "en": "there is no station column, and there are {stations} stations",
         "zh": "没有站点列，而站点有 {stations} 个",
+    },
+    # the changes table
+    "date_empty": {
+        "en": "{column} is empty; expected a date such as 2026-12-03",
+        "zh": "{column}为空，应填写日期，如 2026-12-03",
+    },
+    "date_bad": {
+        "en": "{column} '{value}' is not a date; expected e.g. 2026-12-03 or 2026/12/3",
+        "zh": "{column}“{value}”不是日期，应填写如 2026-12-03 或 2026/12/3",
+    },
+    "date_end_before_start": {
+        "en": "the end date {end} is before the start date {start}",
+        "zh": "结束日期 {end} 早于开始日期 {start}",
+    },
+    "change_subject_unknown": {
+        "en": "a '{kind}' change is about {what}, and there is none with this id",
+        "zh": "“{kind}”变动针对的是{what}，但没有这个编号",
+    },
+    "change_about_client": {"en": "a client", "zh": "服务对象"},
+    "change_about_worker": {"en": "a worker", "zh": "送餐员"},
+    "change_about_station": {"en": "a station", "zh": "站点"},
+    "change_needs": {
+        "en": "a '{kind}' change needs {columns}",
+        "zh": "“{kind}”变动需要填写{columns}",
+    },
+    "change_outside_shift": {
+        "en": "'{kind}' at {value} is not inside the worker's shift {start}–{end}",
+        "zh": "“{kind}”的时间 {value} 不在该送餐员的班次 {start}–{end} 之内",
     },
 }
 

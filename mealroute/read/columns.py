@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import CareLevel, Mode
+from ..model import CareLevel, ChangeKind, Mode
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Table:
     # Columns whose cells say who a row is: a row with none of them that holds only
     # numbers or a total (合计) is a footer, not a record.
     identifying: tuple[str, ...] = ()
+    # A table a data folder may leave out (the changes): no error when it is missing.
+    optional: bool = False
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -173,10 +175,51 @@ CLIENTS = Table(
     identifying=("name", "lat", "lon", "address", "phone"),
 )
 
-TABLES = (STATIONS, WORKERS, CLIENTS)
+CHANGES = Table(
+    "changes",
+    ("变动", "变动表", "变更", "调整", "请假停餐"),
+    (
+        Column(
+            "kind",
+            True,
+            ("类型", "变动类型", "变更类型", "事项", "type"),
+            "pause, new, once, window, meals, diet, absent, late, early, mode, meals_ready",
+        ),
+        Column(
+            "subject",
+            True,
+            ("对象编号", "编号", "客户编号", "社工编号", "站点编号", "对象", "id"),
+            "the client_id, worker_id or station_id it is about",
+        ),
+        Column("start", True, ("开始日期", "日期", "起始日期", "date", "from"), "YYYY-MM-DD"),
+        Column(
+            "end",
+            False,
+            ("结束日期", "截止日期", "至", "to", "until"),
+            "YYYY-MM-DD, the last day; empty: the start day only (new: for good)",
+        ),
+        Column("window_start", False, ("送餐时间起", "最早送达"), "HH:MM (window)"),
+        Column("window_end", False, ("送餐时间止", "最晚送达"), "HH:MM (window)"),
+        Column("meals", False, ("份数", "餐数"), "whole number (meals)"),
+        Column("diet", False, ("饮食", "饮食要求", "餐型"), "as in clients (diet)"),
+        Column(
+            "time",
+            False,
+            ("时间", "新时间", "上班时间", "下班时间", "出餐时间"),
+            "HH:MM (late: starts at, early: leaves at, meals_ready: ready at)",
+        ),
+        Column("mode", False, ("出行方式", "交通方式"), "walk, bike, ebike or car (mode)"),
+        Column("note", False, ("原因", "备注", "说明", "reason"), "why, for the coordinator"),
+    ),
+    signature=(("kind",), ("subject",), ("start",)),
+    identifying=("kind", "subject"),
+    optional=True,
+)
+
+TABLES = (STATIONS, WORKERS, CLIENTS, CHANGES)
 # When a sheet looks like more than one table, the first of these wins: a clients
 # sheet also has a name and coordinates, as a stations sheet does.
-RECOGNITION_ORDER = (CLIENTS, WORKERS, STATIONS)
+RECOGNITION_ORDER = (CLIENTS, WORKERS, STATIONS, CHANGES)
 
 # Columns coordinators keep for people that mealroute does not read. They are
 # listed once as information, not warned about every night.
@@ -203,6 +246,50 @@ KEPT_FOR_PEOPLE = (
 )
 
 # ----------------------------------------------------------------- value aliases
+CHANGE_KINDS: dict[str, ChangeKind] = {
+    "pause": ChangeKind.PAUSE,
+    "暂停": ChangeKind.PAUSE,
+    "停餐": ChangeKind.PAUSE,
+    "住院": ChangeKind.PAUSE,
+    "取消": ChangeKind.PAUSE,
+    "cancel": ChangeKind.PAUSE,
+    "new": ChangeKind.NEW,
+    "新增": ChangeKind.NEW,
+    "新客户": ChangeKind.NEW,
+    "开始送餐": ChangeKind.NEW,
+    "once": ChangeKind.ONCE,
+    "加送": ChangeKind.ONCE,
+    "临时加送": ChangeKind.ONCE,
+    "额外送餐": ChangeKind.ONCE,
+    "window": ChangeKind.WINDOW,
+    "改时间": ChangeKind.WINDOW,
+    "改送餐时间": ChangeKind.WINDOW,
+    "meals": ChangeKind.MEALS,
+    "改份数": ChangeKind.MEALS,
+    "diet": ChangeKind.DIET,
+    "改饮食": ChangeKind.DIET,
+    "改餐型": ChangeKind.DIET,
+    "absent": ChangeKind.ABSENT,
+    "请假": ChangeKind.ABSENT,
+    "缺勤": ChangeKind.ABSENT,
+    "病假": ChangeKind.ABSENT,
+    "休假": ChangeKind.ABSENT,
+    "late": ChangeKind.LATE,
+    "迟到": ChangeKind.LATE,
+    "晚到": ChangeKind.LATE,
+    "early": ChangeKind.EARLY,
+    "早退": ChangeKind.EARLY,
+    "提前下班": ChangeKind.EARLY,
+    "mode": ChangeKind.MODE,
+    "改出行方式": ChangeKind.MODE,
+    "换交通工具": ChangeKind.MODE,
+    "meals_ready": ChangeKind.MEALS_READY,
+    "meals ready": ChangeKind.MEALS_READY,
+    "改出餐时间": ChangeKind.MEALS_READY,
+    "出餐推迟": ChangeKind.MEALS_READY,
+    "出餐时间": ChangeKind.MEALS_READY,
+}
+
 CARE_LEVELS: dict[str, CareLevel] = {
     "disabled": CareLevel.DISABLED,
     "失能": CareLevel.DISABLED,

@@ -1,9 +1,10 @@
 """Loading a data folder (or one workbook) into the domain.
 
-Rows → domain: :func:`dataset_from_path` reads ``stations``, ``workers`` and
-``clients`` (see :mod:`mealroute.tables` for files, sheets and headers and
-:mod:`mealroute.rows` for cells) and builds :class:`Station`, :class:`Worker` and
-:class:`Client` values. It never raises for a problem in the data: every problem
+Rows → domain: :func:`dataset_from_path` reads ``stations``, ``workers``,
+``clients`` and, when there is one, ``changes`` (see :mod:`mealroute.tables` for
+files, sheets and headers and :mod:`mealroute.rows` for cells) and builds
+:class:`Station`, :class:`Worker`, :class:`Client` and :class:`Change` values
+(:mod:`mealroute.read.changes`). It never raises for a problem in the data: every problem
 is an :class:`Issue`, and every client row ends up either as a ``Client`` or as a
 :class:`RejectedRow` that says why it cannot be planned and keeps the name,
 address, phone and care level as typed, so the family can be phoned. The checks
@@ -35,6 +36,7 @@ from ..model import (
     Worker,
     diet_of,
 )
+from .changes import changes_from
 from .columns import CARE_LEVELS, DIETS, MODES
 from .limits import MAX_CAPACITY, MAX_MEALS
 from .rows import RowReader
@@ -498,12 +500,16 @@ def _dataset(
     stations = _Stations(table("stations"), issues)
     workers = _workers(read.tables.get("workers"), stations, issues)
     clients, rejected = _clients(table("clients"), stations, issues)
+    changes = changes_from(
+        read.tables.get("changes"), stations.usable.values(), workers, clients, rejected, issues
+    )
     return Dataset(
         stations=tuple(stations.usable.values()),
         workers=tuple(workers),
         clients=tuple(clients),
         rejected=tuple(rejected),
         issues=tuple(issues),
+        changes=tuple(changes),
     )
 
 

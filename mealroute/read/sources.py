@@ -320,7 +320,7 @@ def choose(
             code = "table_only_very_hidden" if source.state == "veryHidden" else "table_only_hidden"
             message = Message(code, {"table": word, "sheet": source.sheet or ""})
             found.append(issue(ERROR, source.file, message))
-        else:
+        elif not table.optional:
             params: dict[str, Any] = {
                 "table": word,
                 "name": table.name,

@@ -25,8 +25,9 @@ from functools import cache, partial
 import jinja2
 
 from .. import clock, messages
+from ..messages.input import change_word
 from ..messages.plan import advice_text
-from ..model import Issue, Message, Plan, Route
+from ..model import Change, ChangeKind, Issue, Message, Plan, Route
 from .phones import phones
 
 LANGS = messages.LANGS
@@ -66,6 +67,16 @@ _ZH: dict[str, str] = {
     "status_failed": "无法规划",
     "all_served": "所有服务对象均已安排送餐。",
     # problems
+    "changes_title": "今日变动",
+    "changes_help": "今天的安排已按变动表中的以下各行调整。",
+    "change_kind": "类型",
+    "change_subject": "对象",
+    "change_dates": "日期",
+    "change_value": "改为",
+    "change_note": "原因",
+    "change_source": "来源",
+    "change_from": "{date}起",
+    "change_row": "{file} 第{row}行",
     "unserved_title": "未能安排送餐的服务对象",
     "unserved_help": "以下服务对象今天没有安排送餐，请另行联系或安排。",
     "advice_title": "怎样能送到他们",
@@ -214,6 +225,16 @@ _EN: dict[str, str] = {
     "status_ok": "OK",
     "status_failed": "Not planned",
     "all_served": "Every client has a delivery.",
+    "changes_title": "Today's changes",
+    "changes_help": "Today's plan follows these rows of the changes table.",
+    "change_kind": "Change",
+    "change_subject": "Who",
+    "change_dates": "Days",
+    "change_value": "Now",
+    "change_note": "Why",
+    "change_source": "Row",
+    "change_from": "from {date}",
+    "change_row": "{file}, row {row}",
     "unserved_title": "Clients with no delivery",
     "unserved_help": "These clients get no delivery today; please contact them or arrange one.",
     "advice_title": "What would serve them",
@@ -426,6 +447,32 @@ def format_meals(count: int, lang: str) -> str:
     return f"{count} meal" if count == 1 else f"{count} meals"
 
 
+def change_value(change: Change, lang: str) -> str:
+    """What a change makes of the day, in words: ``11:30–12:00``, ``2份``, ``步行``…"""
+    value = change.value
+    if change.kind == ChangeKind.WINDOW:
+        return format_window(value)
+    if change.kind == ChangeKind.MEALS:
+        return format_meals(value, lang)
+    if change.kind == ChangeKind.DIET:
+        return diet_label(value, lang)
+    if change.kind in (ChangeKind.LATE, ChangeKind.EARLY, ChangeKind.MEALS_READY):
+        return clock.format_clock(value)
+    if change.kind == ChangeKind.MODE:
+        return messages.mode_word(value, lang)
+    return ""
+
+
+def change_dates(change: Change, lang: str) -> str:
+    """The days a change holds: one date, ``from … on`` (for good), or ``first – last``."""
+    start = format_date(change.start, lang)
+    if change.end is None:
+        return label("change_from", lang, date=start)
+    if change.end == change.start:
+        return start
+    return f"{start} – {format_date(change.end, lang)}"
+
+
 def format_distance(metres: float, lang: str) -> str:
     """A distance: under 1 km in whole metres (``"850 m"``), else km to 0.1 (``"3.2 km"``)."""
     zh = check_lang(lang) == "zh"
@@ -481,7 +528,10 @@ def html_environment(lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.globals.update(
-        t=partial(label, lang=lang), lang=lang, html_lang=html_language(lang)
+        t=partial(label, lang=lang),
+        lang=lang,
+        html_lang=html_language(lang),
+        change_word=change_word,
     )
     environment.filters.update(
         msg=partial(_text, lang=lang),
@@ -497,6 +547,8 @@ def html_environment(lang: str) -> jinja2.Environment:
         distance=partial(format_distance, lang=lang),
         duration=partial(format_duration, lang=lang),
         meals=partial(format_meals, lang=lang),
+        change_value=partial(change_value, lang=lang),
+        change_dates=partial(change_dates, lang=lang),
     )
     return environment
 
