@@ -10,7 +10,9 @@ that holds that day applied, and those changes, for the pack to list:
   given), on their usual days, and on no other day (a one-off client: start and end
   the same day); **once** (加送) makes a client due on each day from start to end
   whatever their usual days (an extra day);
-- **window**, **meals** and **diet** replace the client's own for the day;
+- **window**, **meals** and **diet** replace the client's own for the day; **pin**
+  (指定送餐员) lets only the named worker bring the client's lunch (when that worker
+  cannot, the client is unserved with that reason: the coordinator asked for them);
 - **absent** (请假) takes a worker out of the day; **late** and **early** move the
   start or end of their shift; **mode** changes how they travel;
 - **meals_ready** moves the time a station's meals are ready.
@@ -121,6 +123,8 @@ def _client_due(
             client = replace(client, meals=change.value)
         elif change.kind == ChangeKind.DIET:
             client = replace(client, diet=change.value)
+        elif change.kind == ChangeKind.PIN:
+            client = replace(client, pinned_to=change.value)
         else:
             continue
         used.append(change)

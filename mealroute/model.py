@@ -235,6 +235,7 @@ class Client:
     phone: str = ""
     notes: str = ""
     source: Source | None = None
+    pinned_to: str = ""  # a worker_id: only they may bring the lunch (changes table, pin)
 
     def __post_init__(self) -> None:
         owner = f"Client {self.client_id!r}"
@@ -275,6 +276,7 @@ class ChangeKind(StrEnum):
     EARLY = "early"  # a worker leaves at an earlier time
     MODE = "mode"  # a worker travels another way
     MEALS_READY = "meals_ready"  # a station's meals are ready at another time
+    PIN = "pin"  # a client's lunch is brought by this worker, these days
 
 
 CLIENT_CHANGES = frozenset(
@@ -285,6 +287,7 @@ CLIENT_CHANGES = frozenset(
         ChangeKind.WINDOW,
         ChangeKind.MEALS,
         ChangeKind.DIET,
+        ChangeKind.PIN,
     }
 )
 WORKER_CHANGES = frozenset({ChangeKind.ABSENT, ChangeKind.LATE, ChangeKind.EARLY, ChangeKind.MODE})
@@ -297,8 +300,8 @@ class Change:
 
     ``end`` is the last day it holds (inclusive; None for a new client: for good).
     ``value`` is what the kind needs: a window ``(start, end)`` in seconds, a number
-    of meals, a diet, a time of day in seconds, a mode; None for pause, new, once and
-    absent.
+    of meals, a diet, a time of day in seconds, a mode, a worker_id (pin); None for
+    pause, new, once and absent.
     """
 
     kind: ChangeKind

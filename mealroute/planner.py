@@ -453,6 +453,18 @@ class _Prepared:
             why = {
                 v: _why_not(i, client, w, rules, matrices, settings) for v, w in enumerate(workers)
             }
+            if client.pinned_to:  # only the worker the coordinator named
+                pinned = [v for v, w in enumerate(workers) if w.worker_id == client.pinned_to]
+                ok = frozenset(v for v in pinned if why[v] is None)
+                if not pinned:
+                    reasons[i] = Message("pinned_worker_away", {"worker": client.pinned_to})
+                elif not ok:
+                    reasons[i] = Message(
+                        "pinned_worker_cannot",
+                        {"worker": client.pinned_to, "reason": why[pinned[0]]},
+                    )
+                allowed.append(ok)
+                continue
             ok = frozenset(v for v, reason in why.items() if reason is None)
             allowed.append(ok)
             if not ok:
@@ -828,6 +840,8 @@ def _check(day: StationDay, rules: _Rules, routes: Sequence[Route]) -> None:
                     problems.append(f"{where}: a meal is served too long after leaving")
                 if not client.skills <= worker.skills:
                     problems.append(f"{where}: worker lacks a skill the client needs")
+                if client.pinned_to and client.pinned_to != worker.worker_id:
+                    problems.append(f"{where}: the client is pinned to another worker")
             not_before = trip.return_ + rules.reload
         if route.trips and route.trips[-1].return_ > worker.shift_end:
             problems.append(f"worker {route.worker_id} is back after shift end")

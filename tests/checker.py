@@ -299,6 +299,7 @@ class _Context:
     stations: dict[str, Station]
     rejected: frozenset[str]
     due: frozenset[str]  # the clients due on the date, the changes table applied
+    pins: dict[str, str] = field(default_factory=dict)  # client id -> the only worker
     violations: list[str] = field(default_factory=list)
     # client id -> [(station id of the plan section, "routed" | "unserved", where)]
     seen: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -379,6 +380,7 @@ def check_plan(
         stations=_index(stations, "station_id", "station"),
         rejected=frozenset(rejected_ids) - paused,
         due=due,
+        pins={c.subject: c.value for c in changes if c.kind == "pin" and _holds(c, plan_date)},
     )
     _check_changes_listed(ctx, plan_doc, changes)
     _check_header(ctx, plan_doc, date)
@@ -532,7 +534,7 @@ def _check_changes_listed(
 
 def _has_effect(ctx: _Context, change: Change) -> bool:
     """Whether a change has something to change on the day (the planner lists only those)."""
-    if change.kind in ("new", "once", "window", "meals", "diet"):
+    if change.kind in ("new", "once", "window", "meals", "diet", "pin"):
         return change.subject in ctx.due
     if change.kind == "pause":
         return True
@@ -957,6 +959,9 @@ def _check_stop_against_client(
     times: tuple[int, int],
 ) -> None:
     start, leave = times
+    pinned = ctx.pins.get(client.client_id)
+    if pinned is not None and pinned != worker.worker_id:
+        ctx.flag(f"{where}: client {client.client_id} is pinned to {pinned} for the day")
     window_start, window_end = _window(client, ctx.settings)
     if start < window_start:
         ctx.flag(f"{where}: service starts {_hms(start)}, before window start {_hms(window_start)}")

@@ -271,3 +271,91 @@ def test_the_terminal_counts_the_changes_and_names_no_one(tmp_path: Path, lang: 
     assert (
         "老人1" not in result.stdout and "王强" not in result.stdout and "住院" not in result.stdout
     )
+
+
+def test_a_pin_is_kept_and_a_pin_that_cannot_be_kept_says_why(tmp_path: Path) -> None:
+    data = _station(tmp_path / "data")
+    base = _plan(data, tmp_path / "base")
+    routed = _routed(base)
+    # Pin two clients to a worker who does not bring them today, a third to an absent one.
+    moved = sorted(c for c, w in routed.items() if w != "W3")[:2]
+    assert len(moved) == 2
+    rows = [["指定送餐员", c, "2026-12-07", "", "", "", "", "", "", "", "女儿要求", "W3"]
+            for c in moved]  # fmt: skip
+    rows.append(["请假", "W2", "2026-12-07"])
+    away = next(c for c in sorted(routed) if c not in moved)
+    rows.append(["指定", away, "2026-12-07", "", "", "", "", "", "", "", "", "W2"])
+    headers = [*HEADERS, "送餐员"]
+    records = [
+        dict(zip(headers, row + [""] * (len(headers) - len(row)), strict=True)) for row in rows
+    ]
+    write_table(data / "变动表.csv", records, encoding="gbk")
+    out = tmp_path / "day"
+    result = run("plan", data, "--date", "2026-12-07", "--out", out, "--reproducible",
+                 "--jobs", "1", "--lang", "en")  # fmt: skip
+    assert result.exit_code == 3, result.stderr  # the client pinned to the absent worker
+    settings = Settings.for_data_dir(data).replace(reproducible=True, lang="en")
+    plan = checked_plan(out, data, settings)
+    after = _routed(plan)
+    assert all(after.get(c) == "W3" for c in moved)
+    (unserved,) = plan["stations"][0]["unserved"]
+    assert unserved["client_id"] == away
+    assert unserved["reason"]["code"] == "pinned_worker_away"
+    assert f"unserved S1 {away}: pinned to worker W2 (changes table), who is not at work" in (
+        result.stdout
+    )
+    assert [c["kind"] for c in plan["changes"]] == ["pin", "pin", "absent", "pin"]
+    assert plan["changes"][0]["value"] == "W3"
+    # The checker knows the pin: the same plan with a pinned client moved to W1 is caught.
+    dataset = dataset_from_path(data)
+    lie = json.loads(json.dumps(plan))
+    routes = {r["worker_id"]: r for r in lie["stations"][0]["routes"]}
+    trip = next(
+        t for t in routes["W3"]["trips"] if any(s["client_id"] == moved[0] for s in t["stops"])
+    )
+    routes["W1"]["trips"].append(json.loads(json.dumps(trip)))
+    found = check_plan(
+        lie, dataset.clients, dataset.workers, dataset.stations, settings,
+        changes=dataset.changes,
+    )  # fmt: skip
+    assert any(f"client {moved[0]} is pinned to W3 for the day" in p for p in found)
+
+
+def test_a_pin_names_a_worker_of_the_clients_station(tmp_path: Path) -> None:
+    data = _station(tmp_path / "data")
+    headers = [*HEADERS, "送餐员"]
+    rows = [["指定送餐员", "C1", "2026-12-07", *[""] * 8, "W9"], ["指定送餐员", "C2", "2026-12-07"]]
+    records = [
+        dict(zip(headers, row + [""] * (len(headers) - len(row)), strict=True)) for row in rows
+    ]
+    write_table(data / "变动表.csv", records, encoding="gbk")
+    result = run("validate", data, "--lang", "en")
+    assert "row 2, column '送餐员', value 'W9': there is no worker 'W9'" in result.stdout
+    assert "row 3, column '送餐员', value '': a 'pin' change needs worker" in result.stdout
+
+
+def test_replanning_one_station_keeps_the_others_changes(tmp_path: Path) -> None:
+    data = _station(tmp_path / "data")
+    # A second station beside the first, with two clients and a worker.
+    stations = [
+        {"station_id": "S1", "name": "泉城路街道社工站", "lat": 36.6650, "lon": 117.0200},
+        {"station_id": "S2", "name": "大明湖街道社工站", "lat": 36.6750, "lon": 117.0250},
+    ]
+    write_table(data / "stations.csv", stations)
+    with (data / "workers.csv").open("a", encoding="utf-8") as handle:
+        handle.write("W9,孙丽,S2,ebike,6,10:00,13:30\n")
+    with (data / "clients.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "D1,老人21,S2,36.6760,117.0260,disabled,\nD2,老人22,S2,36.6740,117.0240,other,\n"
+        )
+    _changes(data, [["暂停", "C1", "2026-12-07"]])
+    out = tmp_path / "day"
+    first = _plan(data, out)
+    assert [(c["subject"], c["station_id"]) for c in first["changes"]] == [("C1", "S1")]
+    _changes(data, [["暂停", "C1", "2026-12-07"], ["暂停", "D2", "2026-12-07"]])
+    again = _plan(data, out, MONDAY, "--stations", "S2")
+    assert [(c["subject"], c["station_id"]) for c in again["changes"]] == [
+        ("C1", "S1"),
+        ("D2", "S2"),
+    ]
+    assert "D2" not in _routed(again)

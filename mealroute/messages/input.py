@@ -162,6 +162,7 @@ _COLUMNS_ZH: dict[str, dict[str, str]] = {
         "diet": "饮食",
         "time": "时间",
         "mode": "出行方式",
+        "worker": "送餐员",
         "note": "原因",
     },
 }
@@ -183,6 +184,7 @@ _CHANGES_ZH = {
     "early": "早退",
     "mode": "改出行方式",
     "meals_ready": "改出餐时间",
+    "pin": "指定送餐员",
 }
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -702,6 +704,14 @@ _ROW: dict[str, dict[str, str]] = {
     "change_needs": {
         "en": "a '{kind}' change needs {columns}",
         "zh": "“{kind}”变动需要填写{columns}",
+    },
+    "change_pin_elsewhere": {
+        "en": "worker '{worker}' is of station '{station}', the client of station '{client}'",
+        "zh": "送餐员“{worker}”属于站点“{station}”，而该服务对象属于站点“{client}”",
+    },
+    "change_pin_unknown": {
+        "en": "there is no worker '{worker}'",
+        "zh": "没有送餐员“{worker}”",
     },
     "change_outside_shift": {
         "en": "'{kind}' at {value} is not inside the worker's shift {start}–{end}",

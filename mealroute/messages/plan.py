@@ -20,6 +20,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no worker with all of the skills {skills}",
         "zh": "没有同时具备{skills}技能的送餐员",
     },
+    "pinned_worker_away": {
+        "en": "pinned to worker {worker} (changes table), who is not at work today",
+        "zh": "变动表指定由送餐员{worker}送餐，但{worker}今天不上班",
+    },
+    "pinned_worker_cannot": {
+        "en": "pinned to worker {worker} (changes table), who cannot bring it: {reason}",
+        "zh": "变动表指定由送餐员{worker}送餐，但{worker}送不到：{reason}",
+    },
     "too_many_meals": {
         "en": "needs {meals} meals; a trip carries at most {capacity}",
         "zh": "需要{meals}份餐，一趟最多只能带{capacity}份",

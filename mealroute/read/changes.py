@@ -49,6 +49,7 @@ _NEEDS: dict[ChangeKind, tuple[str, ...]] = {
     ChangeKind.EARLY: ("time",),
     ChangeKind.MEALS_READY: ("time",),
     ChangeKind.MODE: ("mode",),
+    ChangeKind.PIN: ("worker",),
 }
 
 
@@ -208,6 +209,23 @@ def _value(row: RowReader, kind: ChangeKind, known: _Known, subject: str) -> Any
         return time
     if kind in STATION_CHANGES:
         return row.clock("time", required=True)
+    if kind == ChangeKind.PIN:
+        worker_id = row.ident("worker")
+        pinned = known.workers.get(worker_id)
+        if pinned is None:
+            row.fail("worker", Message("change_pin_unknown", {"worker": worker_id}))
+            return None
+        station = known.clients.get(subject)
+        if pinned.station_id != station:
+            row.fail(
+                "worker",
+                Message(
+                    "change_pin_elsewhere",
+                    {"worker": worker_id, "station": pinned.station_id, "client": station},
+                ),
+            )
+            return None
+        return worker_id
     return None
 
 

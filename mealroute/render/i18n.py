@@ -460,6 +460,8 @@ def change_value(change: Change, lang: str) -> str:
         return clock.format_clock(value)
     if change.kind == ChangeKind.MODE:
         return messages.mode_word(value, lang)
+    if change.kind == ChangeKind.PIN:
+        return str(value)
     return ""
 
 
