@@ -359,3 +359,25 @@ def test_replanning_one_station_keeps_the_others_changes(tmp_path: Path) -> None
         ("D2", "S2"),
     ]
     assert "D2" not in _routed(again)
+
+
+def test_a_later_row_that_overrides_an_earlier_one_is_pointed_out(tmp_path: Path) -> None:
+    data = _station(tmp_path / "data")
+    _changes(
+        data,
+        [
+            ["改份数", "C3", "2026-12-07", "2026-12-11", "", "", "2"],
+            ["改份数", "C3", "2026-12-09", "", "", "", "3"],  # overrides row 2 on the 9th
+            ["改份数", "C4", "2026-12-07", "", "", "", "2"],
+            ["改份数", "C4", "2026-12-08", "", "", "", "3"],  # another day: no clash
+            ["暂停", "C5", "2026-12-07", "2026-12-09"],
+            ["暂停", "C5", "2026-12-08"],  # the same again: nothing to choose between
+        ],
+    )
+    result = run("validate", data)
+    assert "警告：变动表.csv，第3行：这一行“改份数”从 2026-12-09 起覆盖第2行（以后一行为准）" in (
+        result.stdout
+    )
+    assert result.stdout.count("覆盖") == 1
+    plan = _plan(data, tmp_path / "wed", dt.date(2026, 12, 9))
+    assert _stops(plan).get("C3", {"meals": 3})["meals"] == 3

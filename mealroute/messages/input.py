@@ -713,6 +713,10 @@ _ROW: dict[str, dict[str, str]] = {
         "en": "there is no worker '{worker}'",
         "zh": "没有送餐员“{worker}”",
     },
+    "change_overrides": {
+        "en": "this '{kind}' row overrides row {row} from {date} on (the later row wins)",
+        "zh": "这一行“{kind}”从 {date} 起覆盖第{row}行（以后一行为准）",
+    },
     "change_outside_shift": {
         "en": "'{kind}' at {value} is not inside the worker's shift {start}–{end}",
         "zh": "“{kind}”的时间 {value} 不在该送餐员的班次 {start}–{end} 之内",

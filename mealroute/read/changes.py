@@ -28,6 +28,7 @@ from ..model import (
     Issue,
     Message,
     RejectedRow,
+    Severity,
     Station,
     Worker,
 )
@@ -248,4 +249,40 @@ def changes_from(
         row.report(issues)
         if change is not None:
             changes.append(change)
+    issues.extend(_overlaps(raw.label, changes))
     return changes
+
+
+# Kinds whose rows set a value: two of them for one subject on one day disagree.
+_VALUED = frozenset(_NEEDS)
+
+
+def _overlaps(label: str, changes: list[Change]) -> list[Issue]:
+    """A warning for each later row that overrides an earlier one on some day."""
+    found: list[Issue] = []
+    for k, later in enumerate(changes):
+        if later.kind not in _VALUED or later.source is None:
+            continue
+        for earlier in changes[:k]:
+            if (
+                earlier.kind != later.kind
+                or earlier.subject != later.subject
+                or earlier.value == later.value
+                or earlier.source is None
+            ):
+                continue
+            first = max(earlier.start, later.start)
+            ends = [day for day in (earlier.end, later.end) if day is not None]
+            if ends and min(ends) < first:
+                continue
+            message = Message(
+                "change_overrides",
+                {
+                    "row": earlier.source.row,
+                    "date": first.isoformat(),
+                    "kind": change_word(later.kind),
+                },
+            )
+            found.append(Issue(Severity.WARNING, label, later.source.row, None, None, message))
+            break
+    return found
