@@ -250,3 +250,52 @@ def test_an_id_that_is_the_name_is_not_shown_twice(tmp_path: Path) -> None:
     )
     text = write_index(plan, tmp_path, lang="zh").read_text("utf-8")
     assert f"{named.name} <span" not in text  # no "李娜 (李娜)"
+
+
+def test_each_workers_day_as_a_bar_that_adds_up(
+    tmp_path: Path,
+    tiny_station: dict,  # type: ignore[type-arg]
+) -> None:
+    """Through the CLI: road + doors + waiting + station is the worker's whole day."""
+    import datetime as dt
+    import itertools
+    import re
+
+    from mealroute.render.i18n import format_duration
+    from mealroute.settings import Settings
+    from tests.conftest import checked_plan, run, write_data_dir
+
+    data = write_data_dir(tmp_path / "data", **tiny_station)
+    out = tmp_path / "day"
+    result = run("plan", data, "--date", "2026-12-07", "--out", out, "--reproducible")
+    assert result.exit_code in (0, 3), result.stderr
+    plan = checked_plan(out, data, Settings.for_data_dir(data).replace(reproducible=True))
+    page = parse_html((out / "index.html").read_text("utf-8"))
+    days = {node.attrs["data-worker"]: node for node in page.find_all("div", "day")}
+    busy = [r for r in plan["stations"][0]["routes"] if r["trips"]]
+    assert busy and set(days) == {r["worker_id"] for r in busy}
+
+    def secs(text: str) -> int:
+        moment = dt.datetime.fromisoformat(text)
+        return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+    for route in busy:
+        trips = route["trips"]
+        span = secs(trips[-1]["return"]) - secs(trips[0]["depart"])
+        stops = [stop for trip in trips for stop in trip["stops"]]
+        road = sum(s["travel_s"] for s in stops) + sum(t["return_travel_s"] for t in trips)
+        doors = sum(secs(s["depart"]) - secs(s["start"]) for s in stops)
+        waiting = sum(secs(s["start"]) - secs(s["arrive"]) for s in stops)
+        station = sum(secs(b["depart"]) - secs(a["return"]) for a, b in itertools.pairwise(trips))
+        assert road + doors + waiting + station == span  # nothing of the day is unaccounted
+        text = days[route["worker_id"]].text()
+        for word, seconds in (("路上", road), ("入户服务", doors), ("等候", waiting)):
+            if seconds:
+                assert f"{word} {format_duration(seconds, 'zh')}" in text
+        assert f"{sum(s['meals'] for s in stops)}份" in text
+    widths = [
+        float(re.search(r"width: ([\d.]+)%", n.find("div", "day-bar").attrs["style"]).group(1))  # type: ignore[union-attr]
+        for n in days.values()
+    ]
+    assert max(widths) == 100.0  # the longest day fills the width; the others in proportion
+    assert "送餐员的一天" in page.text()

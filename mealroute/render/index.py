@@ -1,9 +1,11 @@
 """``index.html``: the coordinator's page for the day.
 
 Problems first (stations that could not be planned, clients with no delivery and
-why, and what would serve them), then one row per station and one per worker, with
-relative links to every map, sheet and download of the folder. The page is a single
-file with inline CSS and no script, so it opens from disk with the network off.
+why, and what would serve them), the day's changes, then one row per station and one
+per worker, with relative links to every map, sheet and download of the folder, and
+each worker's day as a bar (road, doors, waiting, station) to compare at a glance.
+The page is a single file with inline CSS and no script, so it opens from disk with
+the network off.
 """
 
 from __future__ import annotations
@@ -35,9 +37,56 @@ class StationRow:
     workers: tuple[WorkerRow, ...]
 
     @property
+    def longest_day(self) -> int:
+        """The longest working day of the station (the chart's full width), seconds."""
+        return max((worker.day.span for worker in self.workers), default=0)
+
+    @property
     def has_pages(self) -> bool:
         """Whether the station's map, sheets and kitchen list are written (it has a place)."""
         return self.station.lat is not None and self.station.lon is not None
+
+
+@dataclass(frozen=True)
+class WorkerDay:
+    """Where a worker's time goes between leaving first and coming back last (seconds).
+
+    The four parts add up to ``span``: on the road, at the doors (the service the
+    client gets), waiting outside for a window to open, and at the station between two
+    trips (loading the next meals).
+    """
+
+    road: int
+    doors: int
+    waiting: int
+    station: int
+
+    @property
+    def span(self) -> int:
+        return self.road + self.doors + self.waiting + self.station
+
+    def parts(self) -> tuple[tuple[str, int], ...]:
+        """(label key, seconds) in the order the chart draws them."""
+        return (
+            ("day_road", self.road),
+            ("day_doors", self.doors),
+            ("day_waiting", self.waiting),
+            ("day_station", self.station),
+        )
+
+    @classmethod
+    def of(cls, route: Route) -> WorkerDay:
+        stops = route.stops
+        between = sum(
+            later.depart - earlier.return_
+            for earlier, later in zip(route.trips, route.trips[1:], strict=False)
+        )
+        return cls(
+            road=route.travel_s,
+            doors=sum(stop.depart - stop.start for stop in stops),
+            waiting=sum(stop.start - stop.arrive for stop in stops),
+            station=between,
+        )
 
 
 @dataclass(frozen=True)
@@ -50,6 +99,7 @@ class WorkerRow:
     first_departure: int | None
     last_return: int | None
     map_href: str
+    day: WorkerDay
 
 
 @dataclass(frozen=True)
@@ -68,6 +118,7 @@ def _worker_row(station: StationPlan, route: Route) -> WorkerRow:
         first_departure=min((trip.depart for trip in route.trips), default=None),
         last_return=max((trip.return_ for trip in route.trips), default=None),
         map_href=link(paths.INDEX_HTML, paths.worker_map(station.station_id, route.worker_id)),
+        day=WorkerDay.of(route),
     )
 
 
