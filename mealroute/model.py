@@ -43,6 +43,14 @@ PROFILE_OF: dict[Mode, Profile] = {
 }
 
 
+class Balance(StrEnum):
+    """How the day's work is shared among a station's workers (settings: day.balance)."""
+
+    OFF = "off"  # least travel
+    MINUTES = "minutes"  # the busiest worker's minutes of work as few as can be
+    STOPS = "stops"  # the busiest worker's stops as few as can be
+
+
 class TravelKind(StrEnum):
     """Where travel times come from (settings: travel.source)."""
 

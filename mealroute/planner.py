@@ -35,7 +35,15 @@ from .model import (
 from .roads.engine import UNREACHABLE_M, travel_source
 from .schedule import ScheduleError, TripTimes, schedule_trips
 from .settings import Settings
-from .solver import RoutingProblem, SearchParams, Solution, SolvedTrip, Vehicle, solve
+from .solver import (
+    RoutingProblem,
+    SearchParams,
+    Solution,
+    SolvedTrip,
+    Vehicle,
+    balance_bound,
+    solve,
+)
 from .travel import Matrices, TravelSource
 
 # Search settings chosen from benchmarks/README.md (Solomon, 5 s and 30 s).
@@ -309,14 +317,17 @@ def _road_problem(
     return None
 
 
-def _drop_penalties(clients: Sequence[Client], workers: Sequence[Worker]) -> dict[CareLevel, int]:
+def _drop_penalties(
+    clients: Sequence[Client], workers: Sequence[Worker], *, extra: int = 0
+) -> dict[CareLevel, int]:
     """Penalties that make the objective lexicographic.
 
-    Leaving out one client of a level costs more than all travel there can be plus
-    leaving out every client of the lower levels, so disabled clients are the last
-    to be left out, then semi-disabled; among equal service, travel decides.
+    Leaving out one client of a level costs more than all travel there can be (plus
+    ``extra``, the most the balance term can add) plus leaving out every client of
+    the lower levels, so disabled clients are the last to be left out, then
+    semi-disabled; among equal service, travel (and balance) decides.
     """
-    bound = sum(max(1, w.shift_end - w.shift_start) for w in workers) + 1
+    bound = sum(max(1, w.shift_end - w.shift_start) for w in workers) + extra + 1
     count = {level: sum(1 for c in clients if c.care_level == level) for level in CareLevel}
     other = bound
     semi = count[CareLevel.OTHER] * other + bound
@@ -362,6 +373,7 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
             candidates,
             [prepared.allowed[i] for i in candidates],
             reach,
+            balance=str(settings.balance),
         )
         solution = solve(problem, search_params(settings, visits=len(candidates)))
     return _finished(
@@ -577,6 +589,8 @@ def _routing_problem(
     candidates: Sequence[int],
     allowed: Sequence[frozenset[int]],
     reach: Sequence[_Reach],
+    *,
+    balance: str = "off",
 ) -> RoutingProblem:
     """The solver's view of the station: node 0 the station, node k client candidates[k-1]."""
     workers = day.workers
@@ -584,7 +598,8 @@ def _routing_problem(
     nodes = np.ix_([0, *(i + 1 for i in candidates)], [0, *(i + 1 for i in candidates)])
     modes = sorted({w.mode for w in workers})
     profile = {mode: p for p, mode in enumerate(modes)}
-    penalty = _drop_penalties(chosen, workers)
+    longest = max((w.shift_end - w.shift_start for w in workers), default=0)
+    penalty = _drop_penalties(chosen, workers, extra=balance_bound(balance, len(chosen), longest))
     # As many trips as can fit in the worker's day (see _reach): more reload nodes
     # only make the search slower, fewer can leave clients out.
     vehicles = tuple(
@@ -610,6 +625,7 @@ def _routing_problem(
         max_age_s=rules.max_age,
         objective="time",
         tiers=(0, *(_PRIORITY[c.care_level] for c in chosen)),
+        balance=balance,
     )
 
 

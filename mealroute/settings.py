@@ -22,7 +22,17 @@ from .clock import format_clock, parse_clock
 from .coords import Datum, datum_named
 from .errors import SettingsError
 from .messages import Lang
-from .model import CareLevel, Client, Message, Mode, Profile, ServerKind, Station, TravelKind
+from .model import (
+    Balance,
+    CareLevel,
+    Client,
+    Message,
+    Mode,
+    Profile,
+    ServerKind,
+    Station,
+    TravelKind,
+)
 
 SETTINGS_FILE = "mealroute.toml"
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -375,6 +385,8 @@ KEYS: tuple[Key, ...] = (
     Key("day", "lunch_window", "lunch_window", _Window(), "when a client has no window"),
     Key("day", "meals_ready", "meals_ready", _Clock(), "when a station has no meals_ready"),
     Key("day", "reload_min", "reload_min", _Number(0, 1440), "at the station between two trips"),
+    Key("day", "balance", "balance", _Choice(Balance),
+        "off (least travel), minutes or stops: share the work, never leaving anyone unserved"),
     Key("food_safety", "max_min_after_departure", "max_min_after_departure", _Number(0, 1440),
         "DB33/T 2399-2021: at most one hour from boxing to delivery"),
     Key("food_safety", "max_min_after_ready", "max_min_after_ready", _Number(0, 1440),
@@ -429,6 +441,7 @@ class Settings:
     lunch_window: tuple[int, int] = (11 * 3600, 12 * 3600 + 30 * 60)
     meals_ready: int = 10 * 3600 + 30 * 60
     reload_min: float = 5.0
+    balance: Balance = Balance.OFF
     max_min_after_departure: float = 60.0
     max_min_after_ready: float = 120.0
     time_limit_s: float = 2.0

@@ -112,6 +112,13 @@ class RoutingProblem:
         ``False`` (the default) makes every trip leave late enough to need no
         waiting on the way, which keeps the one-hour rule exact in the local-search
         filters; waiting can then only help where windows force it.
+    balance
+        ``"off"``; ``"minutes"``: add :data:`BALANCE_PER_SECOND` x the busiest
+        vehicle's working seconds (travel and service; not waiting) to the
+        objective; ``"stops"``: :data:`BALANCE_PER_STOP` x the busiest vehicle's
+        visits. Both are OR-Tools' global span cost on a dimension of their own;
+        :func:`balance_bound` says how large the term can get, so that drop
+        penalties can stay larger than it (balance never leaves a visit out).
     tiers
         Per node, a priority tier (0 first; the depot's entry is ignored). With
         several tiers the search runs in stages: first the visits of tier 0 alone,
@@ -133,6 +140,7 @@ class RoutingProblem:
     vehicle_fixed_cost: int = 0
     waiting: bool = False
     tiers: tuple[int, ...] = ()
+    balance: str = "off"
 
     def __post_init__(self) -> None:
         n = self.distance.shape[0]
@@ -589,6 +597,19 @@ def _status_name(code: int) -> str:
     return str(name).removeprefix("ROUTING_")
 
 
+BALANCE_PER_SECOND = 1  # a second off the busiest day is worth a second of travel
+BALANCE_PER_STOP = 600  # a stop off the busiest worker is worth ten minutes of travel
+
+
+def balance_bound(problem_balance: str, visits: int, longest_day_s: int) -> int:
+    """The most the balance term can add to the objective (0 when off)."""
+    if problem_balance == "stops":
+        return BALANCE_PER_STOP * visits
+    if problem_balance == "minutes":
+        return BALANCE_PER_SECOND * longest_day_s
+    return 0
+
+
 class _Model:
     """The OR-Tools model of one :class:`RoutingProblem` (built in ``__init__``)."""
 
@@ -618,6 +639,7 @@ class _Model:
         self._costs()
         self._load()
         self._time()
+        self._balance()
         self._optional_visits()
 
     # ------------------------------------------------------------ matrices
@@ -747,6 +769,33 @@ class _Model:
                 routing.solver().Add(age.SlackVar(index) >= time_dim.SlackVar(index))
             else:
                 time_dim.SlackVar(index).SetValue(0)
+
+    def _balance(self) -> None:
+        """The busiest vehicle's work as an objective term (global span cost)."""
+        problem, routing = self.problem, self.routing
+        if problem.balance == "stops":
+            ones = [1 if 0 < i == b else 0 for i, b in enumerate(self.base)]
+            callback = routing.RegisterUnaryTransitVector(ones)
+            routing.AddDimension(callback, 0, problem.num_visits + 1, True, "Stops")
+            routing.GetDimensionOrDie("Stops").SetGlobalSpanCostCoefficient(BALANCE_PER_STOP)
+        elif problem.balance == "minutes":
+            service = np.array(
+                [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)],
+                dtype=np.int64,
+            )
+            service[0] = 0
+            busy = {
+                p: routing.RegisterTransitMatrix(self._expand(matrix, extra=service))
+                for p, matrix in enumerate(problem.travel)
+            }
+            routing.AddDimensionWithVehicleTransits(
+                [busy[vehicle.profile] for vehicle in problem.vehicles],
+                0,
+                self.horizon,
+                True,
+                "Busy",
+            )
+            routing.GetDimensionOrDie("Busy").SetGlobalSpanCostCoefficient(BALANCE_PER_SECOND)
 
     def _optional_visits(self) -> None:
         problem = self.problem
