@@ -11,6 +11,9 @@ next run clears what the interrupted one left behind.
 On Linux the swap is one ``renameat2(RENAME_EXCHANGE)``, so there is no moment
 without a pack; elsewhere it is two renames.
 
+The replaced pack's ``plan.json`` is kept in ``<out>.history/`` beside the folder
+(:func:`history_dir`), so the plan workers were given before is never lost.
+
 Only a folder that is empty or holds a pack (it has the ``.mealroute-pack`` mark)
 is ever replaced, so ``--out ~/Desktop`` cannot delete anybody's files. Two runs
 into one folder at once wait for each other (a lock file beside it).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import secrets
 import shutil
@@ -28,10 +32,12 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .atomic import write_bytes
 from .errors import MealrouteError
 from .model import Plan
 
 MARK = ".mealroute-pack"
+HISTORY_KEPT = 50  # replaced plans kept beside a day's folder
 _PARTIAL = ".partial-"
 _OLD = ".old-"
 
@@ -113,12 +119,42 @@ def _swap_in(staged: Path, out: Path) -> None:
         os.rename(staged, out)
         return
     if _exchange(staged, out):
-        shutil.rmtree(staged, ignore_errors=True)  # now the old pack
+        _keep_plan(staged, out)  # staged is now the old pack
+        shutil.rmtree(staged, ignore_errors=True)
         return
     old = out.parent / f".{out.name}{_OLD}{secrets.token_hex(4)}"
     os.rename(out, old)
     os.rename(staged, out)
+    _keep_plan(old, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def history_dir(out: Path) -> Path:
+    """Where the plans a day's folder held before are kept: ``<out>.history`` beside it."""
+    return out.parent / f"{out.name}.history"
+
+
+def _keep_plan(old_pack: Path, out: Path) -> None:
+    """Keep the replaced pack's plan.json in the history, named by when it was made.
+
+    The pages can be drawn again from it (``mealroute render``). At most
+    :data:`HISTORY_KEPT` are kept; the oldest go first. A plan that cannot be kept (a
+    full disk) does not stop the new pack, which is already in place.
+    """
+    plan = old_pack / "plan.json"
+    if not plan.is_file():
+        return
+    with contextlib.suppress(OSError, ValueError):
+        data = plan.read_bytes()
+        head = json.loads(data)
+        moment = str(head.get("planned_at") or "").replace(":", "").replace("-", "")
+        name = f"plan-{moment or 'unknown'}-{head.get('plan_id') or 'unknown'}.json"
+        folder = history_dir(out)
+        folder.mkdir(exist_ok=True)
+        write_bytes(folder / name, data)
+        kept = sorted(folder.glob("plan-*.json"), key=lambda path: path.stat().st_mtime_ns)
+        for path in kept[:-HISTORY_KEPT]:
+            path.unlink()
 
 
 def write_pack(

@@ -85,7 +85,15 @@ def test_three_runs_into_one_folder_leave_only_the_last_plans_files(
     # Every file of the folder is the third run's: none older than its plan.json.
     newest_plan = (out / "plan.json").stat().st_mtime
     assert all((out / f).stat().st_mtime >= newest_plan - 120 for f in pack_files(out))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".day.lock", "data", "day", "day.log"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".day.lock",
+        "data",
+        "day",
+        "day.history",  # the plans the second and third runs replaced
+        "day.log",
+    ]
+    # Two plans replaced; one file when both were the same plan made in the same second.
+    assert len(list((tmp_path / "day.history").iterdir())) in (1, 2)
 
 
 def test_an_idle_worker_stays_on_the_roster(tmp_path: Path, tiny_station: dict) -> None:
@@ -235,3 +243,23 @@ def test_client_rows_without_a_station_are_listed_as_such(
     assert orphan["error"]["code"] == "no_station_named"
     assert [u["client_id"] for u in orphan["unserved"]] == ["C1"]
     assert "these client rows name no station" in result.stdout
+
+
+def test_planning_again_keeps_the_plan_it_replaces(
+    tmp_path: Path,
+    tiny_station: dict[str, Any],
+) -> None:
+    """The plan workers were given is kept beside the folder, and can be drawn again."""
+    data = write_data_dir(tmp_path / "data", **tiny_station)
+    out = tmp_path / "maps" / TUESDAY
+    assert run("plan", data, "--date", TUESDAY, "--out", out, *FAST).exit_code in (0, 3)
+    first = (out / "plan.json").read_bytes()
+    first_id = json.loads(first)["plan_id"]
+    assert not (tmp_path / "maps" / f"{TUESDAY}.history").exists()
+    assert run("plan", data, "--date", TUESDAY, "--out", out, *FAST).exit_code in (0, 3)
+    (kept,) = (tmp_path / "maps" / f"{TUESDAY}.history").iterdir()
+    assert kept.name.startswith("plan-2") and kept.name.endswith(f"-{first_id}.json")
+    assert kept.read_bytes() == first
+    redrawn = run("render", kept, "--out", tmp_path / "again")
+    assert redrawn.exit_code == 0, redrawn.stderr
+    checked(out, data)

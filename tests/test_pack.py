@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from mealroute.pack import MARK, PackError, is_pack, write_pack
+from mealroute.pack import HISTORY_KEPT, MARK, PackError, history_dir, is_pack, write_pack
 
 
 def fill_with(*names: str, fail: bool = False):
@@ -119,3 +121,41 @@ def test_a_read_only_parent_is_a_clear_error(tmp_path: Path) -> None:
             write_pack(parent / "day", fill_with("plan.json"))
     finally:
         parent.chmod(0o700)
+
+
+def _plan_file(plan_id: str, planned_at: str) -> Callable[[Path], list[Path]]:
+    def fill(folder: Path) -> list[Path]:
+        path = folder / "plan.json"
+        text = json.dumps({"generator": "mealroute", "plan_id": plan_id, "planned_at": planned_at})
+        path.write_text(text, encoding="utf-8")
+        return [path]
+
+    return fill
+
+
+def test_the_replaced_plan_is_kept_in_the_history(tmp_path: Path) -> None:
+    day = tmp_path / "2026-12-01"
+    write_pack(day, _plan_file("aaaa0001", "2026-11-30T16:00:00"))
+    assert not history_dir(day).exists()  # nothing was replaced yet
+    first = (day / "plan.json").read_bytes()
+    write_pack(day, _plan_file("aaaa0002", "2026-12-01T08:40:00"))
+    kept = sorted(history_dir(day).iterdir())
+    assert [p.name for p in kept] == ["plan-20261130T160000-aaaa0001.json"]
+    assert kept[0].read_bytes() == first  # byte for byte what workers were given
+    for k in range(3, HISTORY_KEPT + 5):
+        write_pack(day, _plan_file(f"aaaa{k:04d}", f"2026-12-01T09:{k:02d}:00"))
+    kept = sorted(p.name for p in history_dir(day).iterdir())
+    assert len(kept) == HISTORY_KEPT  # the oldest went first
+    assert "plan-20261130T160000-aaaa0001.json" not in kept
+    assert (
+        json.loads((day / "plan.json").read_text("utf-8"))["plan_id"]
+        == f"aaaa{HISTORY_KEPT + 4:04d}"
+    )
+
+
+def test_a_failed_run_adds_nothing_to_the_history(tmp_path: Path) -> None:
+    day = tmp_path / "day"
+    write_pack(day, _plan_file("bbbb0001", "2026-12-01T08:00:00"))
+    with pytest.raises(RuntimeError):
+        write_pack(day, fill_with("plan.json", fail=True))
+    assert not history_dir(day).exists()
