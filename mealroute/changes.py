@@ -55,12 +55,13 @@ def day_dataset(dataset: Dataset, date: dt.date) -> tuple[Dataset, tuple[Change,
             clients.append(due)
     paused = {c.subject for c in dataset.changes if c.kind == ChangeKind.PAUSE and c.holds_on(date)}
     rejected = tuple(r for r in dataset.rejected if r.client_id not in paused)
+    # A pause of a client whose own row cannot be planned still spares them the
+    # "unserved" line; listed once, even when a valid row has the same id.
+    only_rejected = {r.client_id for r in dataset.rejected} - {c.client_id for c in dataset.clients}
     applied.extend(
         c
         for c in dataset.changes
-        if c.kind == ChangeKind.PAUSE
-        and c.holds_on(date)
-        and any(r.client_id == c.subject for r in dataset.rejected)
+        if c.kind == ChangeKind.PAUSE and c.holds_on(date) and c.subject in only_rejected
     )
 
     workers: list[Worker] = []

@@ -667,6 +667,15 @@ class _Model:
         if problem.vehicle_fixed_cost:
             routing.SetFixedCostOfAllVehicles(problem.vehicle_fixed_cost)
 
+    def _service(self) -> np.ndarray:
+        """Service time per node (depot and reload copies: none)."""
+        problem = self.problem
+        service = np.array(
+            [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)], dtype=np.int64
+        )
+        service[0] = 0
+        return service
+
     def _load(self) -> None:
         problem = self.problem
         demand = [problem.demand[b] if i == b else 0 for i, b in enumerate(self.base)]
@@ -685,10 +694,7 @@ class _Model:
     def _time(self) -> None:
         problem = self.problem
         routing, manager = self.routing, self.manager
-        service = np.array(
-            [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)], dtype=np.int64
-        )
-        service[0] = 0
+        service = self._service()
         # The reload time is spent on coming back from a trip: on the arcs from a
         # visit into a reload node. A reload node right after the start or another
         # reload node costs no time (nor travel), so idle ones harm nothing.
@@ -779,11 +785,7 @@ class _Model:
             routing.AddDimension(callback, 0, problem.num_visits + 1, True, "Stops")
             routing.GetDimensionOrDie("Stops").SetGlobalSpanCostCoefficient(BALANCE_PER_STOP)
         elif problem.balance == "minutes":
-            service = np.array(
-                [problem.service[b] if i == b else 0 for i, b in enumerate(self.base)],
-                dtype=np.int64,
-            )
-            service[0] = 0
+            service = self._service()
             busy = {
                 p: routing.RegisterTransitMatrix(self._expand(matrix, extra=service))
                 for p, matrix in enumerate(problem.travel)

@@ -381,3 +381,15 @@ def test_a_later_row_that_overrides_an_earlier_one_is_pointed_out(tmp_path: Path
     assert result.stdout.count("覆盖") == 1
     plan = _plan(data, tmp_path / "wed", dt.date(2026, 12, 9))
     assert _stops(plan).get("C3", {"meals": 3})["meals"] == 3
+
+
+def test_a_paused_client_whose_row_is_broken_is_not_reported_unserved(tmp_path: Path) -> None:
+    data = _station(tmp_path / "data")
+    with (data / "clients.csv").open("a", encoding="utf-8") as handle:
+        handle.write("C9,老人9,S1,,117.0200,disabled,\n")  # no latitude: a rejected row
+    plain = _plan(data, tmp_path / "plain")
+    assert "C9" in {u["client_id"] for u in plain["stations"][0]["unserved"]}
+    _changes(data, [["暂停", "C9", "2026-12-07", "", "", "", "", "", "", "", "住院"]])
+    plan = _plan(data, tmp_path / "day")
+    assert "C9" not in {u["client_id"] for u in plan["stations"][0]["unserved"]}
+    assert [(c["kind"], c["subject"]) for c in plan["changes"]] == [("pause", "C9")]
