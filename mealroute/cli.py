@@ -19,6 +19,7 @@ terminal.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import logging.handlers
@@ -461,6 +462,7 @@ def plan(
                 )
                 if pool is not None:
                     pool.release()  # its processes end while the pack is written
+                result = dataclasses.replace(result, data=str(data.resolve()))
                 if previous is not None:
                     try:
                         result = merge_plans(previous, result)
@@ -496,6 +498,210 @@ def plan(
             f"end status=written plan={result.plan_id} clients={clients} "
             f"unserved={unserved} failed={failed} exit={code} "
             f"seconds={time.perf_counter() - started:.1f}"
+        )
+        _close(logger)
+        raise typer.Exit(code)
+
+
+@app.command()
+def replan(
+    day_folder: Annotated[
+        Path,
+        typer.Argument(
+            help="The day's folder written by `mealroute plan` (its plan.json is the plan "
+            "to change).",
+            metavar="DAY_FOLDER",
+        ),
+    ],
+    changes: Annotated[
+        Path | None,
+        typer.Option(
+            help="A changes table (.csv or .xlsx) with today's changes, applied after the "
+            "data's own changes table.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="The data folder or workbook. Default: the one the day was planned from.",
+            show_default=False,
+            metavar="PATH",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            max=3600,
+            help="Search seconds per station. Default: [solver] time_limit_s, else 2.",
+            show_default=False,
+            metavar="SECONDS",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Stations planned at once, each in its own process. Default: all cores.",
+            show_default=False,
+            metavar="N",
+        ),
+    ] = None,
+    stations: Annotated[
+        str | None,
+        typer.Option(
+            help="Only these stations (comma-separated ids); the others keep their plan.",
+            show_default=False,
+            metavar="IDS",
+        ),
+    ] = None,
+    reproducible: Annotated[
+        bool | None,
+        typer.Option(
+            "--reproducible/--no-reproducible",
+            help="Bound the search by work, not time. Default: [solver] reproducible, else off.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact", help="Show clients by surname and initial only (maps to forward)."
+        ),
+    ] = False,
+    no_log: Annotated[bool, typer.Option("--no-log", help="Write no log.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print errors only; the exit code tells the rest."),
+    ] = False,
+) -> None:
+    """Change the day's published plan as little as needed for today's changes.
+
+    Workers whom no change touches keep their route, order and times (and their page,
+    byte for byte) unless moving someone is what it takes to serve a client who would
+    otherwise go without. The folder is replaced as a whole; the plan it held is kept
+    in <DAY_FOLDER>.history/; changes.html says what changed for each worker.
+    """
+    from .day import MergeError, now, unknown_stations
+    from .pack import is_pack
+    from .parallel import StationPool, default_jobs
+    from .planjson import read_plan
+    from .read.load import dataset_from_path, with_changes_file
+
+    started = time.perf_counter()
+    voice = _early_voice(lang, day_folder, quiet)
+    plan_file = day_folder / "plan.json"
+    if not plan_file.is_file() or not is_pack(day_folder):
+        raise voice.fail("replan_no_plan", EXIT_NOTHING, path=str(day_folder))
+    try:
+        previous = read_plan(plan_file)
+    except MealrouteError as error:
+        raise voice.fail(
+            "previous_unreadable", EXIT_NOTHING, path=str(day_folder), detail=error.text(voice.lang)
+        ) from None
+    if data is None:
+        if not previous.data:
+            raise voice.fail("replan_no_data", EXIT_USAGE, path=str(day_folder))
+        data = Path(previous.data)
+    if not data.exists():
+        raise voice.fail("no_such_input", EXIT_NOTHING, path=str(data))
+    if changes is not None and not changes.is_file():
+        raise voice.fail("no_such_input", EXIT_NOTHING, path=str(changes))
+    planned = Settings.from_dict(previous.settings)
+    settings = _settings(
+        data,
+        voice,
+        time_limit_s=time_limit,
+        reproducible=reproducible,
+        lang=lang.value if lang else planned.lang,
+        tiles=planned.tiles,
+    )
+    voice = Voice(settings.lang, quiet=quiet)
+    with contextlib.ExitStack() as resources:
+        pool = resources.enter_context(StationPool(jobs or default_jobs()))
+        pool.warm()
+        threading.Thread(target=_prepare_pages, args=(settings.lang,), daemon=True).start()
+        dataset = dataset_from_path(data, settings.datum)
+        if changes is not None:
+            dataset = with_changes_file(dataset, changes)
+        for issue in dataset.issues:
+            if issue.severity != Severity.INFO:
+                voice.issue(issue)
+        if any(issue.row is None for issue in dataset.errors):
+            if changes is not None and any(
+                issue.row is None and issue.file.endswith(changes.name) for issue in dataset.errors
+            ):
+                raise voice.fail("replan_changes_unread", EXIT_NOTHING, path=str(changes))
+            raise voice.fail("nothing_planned", EXIT_NOTHING)
+        _road_ready(settings, {w.mode for w in dataset.workers}, voice)
+        only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
+        if only:
+            unknown = unknown_stations(dataset, only)
+            if unknown:
+                known = sorted({s.station_id for s in dataset.stations})
+                raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
+        log_path = None if no_log else day_folder.parent / f"{day_folder.name}.log"
+        logger = _logger(log_path, voice)
+        logger.info(
+            f"start replan date={previous.date.isoformat()} from={previous.plan_id} "
+            f"data={_quote(str(data))} out={_quote(str(day_folder))} version={__version__}"
+        )
+        try:
+            with _terminate_on_sigterm():
+                try:
+                    result = _plan_with_progress(
+                        dataset,
+                        previous.date,
+                        settings,
+                        only=only,
+                        pool=pool,
+                        scheduler=None,
+                        voice=voice,
+                        logger=logger,
+                        now=now(),
+                        previous=previous,
+                    )
+                except MergeError as error:
+                    logger.error("end status=not-planned reason=settings")
+                    raise voice.fail(
+                        "replan_refused", EXIT_NOTHING, path=str(day_folder), detail=str(error)
+                    ) from None
+                pool.release()
+                written = _write(result, day_folder, settings, redact, voice, logger)
+        except (KeyboardInterrupt, _Stop) as stop:
+            logger.warning("end status=interrupted")
+            _close(logger)
+            raise _stopped(stop, voice) from None
+        _print_summary(result, voice)
+        revision = result.revision
+        assert revision is not None
+        voice.say(
+            "replan_line",
+            previous=previous.plan_id,
+            moved=revision.moved,
+            workers=len(revision.workers),
+            retimed=revision.retimed,
+            new=revision.newly_served,
+            gone=revision.no_longer_served,
+        )
+        voice.say(
+            "wrote_pack",
+            n=len(written),
+            path=str(day_folder),
+            index=str(day_folder / "index.html"),
+            plan_id=result.plan_id,
+        )
+        unserved = sum(len(s.unserved) for s in result.stations)
+        failed = sum(1 for s in result.stations if s.error)
+        code = EXIT_UNSERVED if unserved or failed else EXIT_OK
+        logger.info(
+            f"end status=written plan={result.plan_id} moved={revision.moved} "
+            f"workers_changed={len(revision.workers)} unserved={unserved} failed={failed} "
+            f"exit={code} seconds={time.perf_counter() - started:.1f}"
         )
         _close(logger)
         raise typer.Exit(code)
@@ -559,9 +765,10 @@ def _plan_with_progress(
     voice: Voice,
     logger: logging.Logger,
     now: dt.datetime,
+    previous: Plan | None = None,
 ) -> Plan:
     from .cluster import ClusterError
-    from .day import plan_dataset
+    from .day import plan_dataset, replan_dataset
 
     count = len(only) if only else len(dataset.stations)
     with Progress(
@@ -579,17 +786,17 @@ def _plan_with_progress(
             progress.advance(task)
             _log_station(logger, station, voice.lang)
 
+        options: dict[str, Any] = {
+            "stations": only,
+            "pool": pool,
+            "on_done": done,
+            "planned_at": now,
+            "scheduler": scheduler,
+        }
         try:
-            return plan_dataset(
-                dataset,
-                day,
-                settings,
-                stations=only,
-                pool=pool,
-                on_done=done,
-                planned_at=now,
-                scheduler=scheduler,
-            )
+            if previous is not None:
+                return replan_dataset(dataset, previous, settings, **options)
+            return plan_dataset(dataset, day, settings, **options)
         except ClusterError as error:
             logger.error(f"end status=not-planned reason={_quote(error.text(voice.lang))}")
             raise voice.fail_with(error, EXIT_NOTHING) from None

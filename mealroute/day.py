@@ -26,6 +26,7 @@ from .model import Dataset, Plan, StationPlan
 from .parallel import StationPool, default_jobs, plan_stations
 from .planjson import plan_id
 from .planner import station_days
+from .revision import revision
 from .settings import Settings
 
 
@@ -52,6 +53,7 @@ def plan_dataset(
     planned_at: dt.datetime | None = None,
     scheduler: str | None = None,
     pool: StationPool | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
     """Plan every station of ``dataset`` (or those in ``stations``) for ``date``.
 
@@ -75,6 +77,9 @@ def plan_dataset(
     pool
         Worker processes already started (see :meth:`StationPool.warm`); the caller
         closes them.
+    previous
+        The published plan of the day: each station it planned is changed as
+        little as needed instead of planned afresh (see :func:`replan_dataset`).
 
     Raises
     ------
@@ -84,6 +89,9 @@ def plan_dataset(
     moment = planned_at or now()
     dataset, applied = day_dataset(dataset, date)
     days, orphans = station_days(dataset, date, only=stations)
+    if previous is not None:
+        earlier = {s.station_id: s for s in previous.stations if s.error is None}
+        days = [replace(d, previous=earlier.get(d.station.station_id)) for d in days]
     planned = {day.station.station_id for day in days}
     if scheduler:
         from .cluster import plan_stations_on_cluster
@@ -139,6 +147,34 @@ def plan_day(
     if fatal:
         raise InputError("; ".join(str(issue) for issue in fatal), file=str(path))
     return plan_dataset(dataset, date, settings, **options)  # type: ignore[arg-type]
+
+
+def replan_dataset(
+    dataset: Dataset,
+    previous: Plan,
+    settings: Settings,
+    **options: object,
+) -> Plan:
+    """Re-plan the day of ``previous`` for ``dataset`` (with today's changes in it).
+
+    Every station ``previous`` planned starts from its routes and changes them as
+    little as needed (:func:`mealroute.planner.plan_station` with a previous plan:
+    clients unserved first, then clients moved to another worker, then the order of
+    the visits, then travel); a station it did not plan, or that failed, is planned
+    afresh. The result says what changed (:attr:`Plan.revision`). ``options`` are
+    those of :func:`plan_dataset`.
+
+    Raises
+    ------
+    MergeError
+        When ``settings`` have other rules than ``previous`` was planned with.
+    """
+    check_mergeable(previous, previous.date, settings.to_dict())
+    plan = plan_dataset(dataset, previous.date, settings, previous=previous, **options)  # type: ignore[arg-type]
+    only = options.get("stations")
+    if only:
+        plan = merge_plans(previous, plan)
+    return replace(plan, revision=revision(previous, plan), data=previous.data)
 
 
 class MergeError(ValueError):

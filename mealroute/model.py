@@ -569,6 +569,101 @@ class StationPlan:
         return self.served + len(self.unserved)
 
 
+class StopChangeKind(StrEnum):
+    """How one client's stop on a worker's day changed in a re-plan."""
+
+    ADDED = "added"  # now on this worker's day, not before
+    REMOVED = "removed"  # on it before, not now
+    RETIMED = "retimed"  # on it before and now, starting more than RETIME_S apart
+
+
+RETIME_S = 5 * 60  # a stop whose time moves by more than this is worth telling the worker
+
+
+@dataclass(frozen=True)
+class StopChange:
+    """One client's stop that a re-plan added to, took from or moved on a worker's day.
+
+    ``before``/``after``: the service start before and now (seconds), where there
+    was or is one. ``other``: for an added stop, the worker who had the client
+    before; for a removed one, the worker who has them now ("" if nobody: a new
+    client, or one no longer served or no longer due).
+    """
+
+    client_id: str
+    name: str
+    kind: StopChangeKind
+    before: int | None = None
+    after: int | None = None
+    other: str = ""
+    other_name: str = ""  # that worker's name, as the plan that had them says
+
+
+@dataclass(frozen=True)
+class WorkerChange:
+    """How one worker's day differs from the plan it replaces (only workers whose day did)."""
+
+    station_id: str
+    worker_id: str
+    name: str
+    stops: tuple[StopChange, ...]
+    reordered: bool = False  # the clients kept are visited in another order
+    absent: bool = False  # on the earlier plan, not rostered now
+
+    def of(self, kind: StopChangeKind) -> tuple[StopChange, ...]:
+        return tuple(stop for stop in self.stops if stop.kind == kind)
+
+
+@dataclass(frozen=True)
+class KeptDay:
+    """A worker whose day a re-plan left exactly as it was, and the plan that gave it.
+
+    Their page keeps that plan's id and time, so it stays byte for byte the page
+    the worker already has (through any number of re-plans that leave it alone).
+    """
+
+    station_id: str
+    worker_id: str
+    plan_id: str
+    planned_at: dt.datetime | None
+    # What that plan marked as new on the page, if it was itself a re-plan.
+    change: WorkerChange | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a re-plan changed against the plan of the day it replaces.
+
+    ``workers`` lists every worker whose day is not exactly as before (a worker
+    with no stop changes there had times moved by at most ``RETIME_S``); ``kept``
+    the others.
+    """
+
+    previous_plan_id: str
+    previous_planned_at: dt.datetime | None
+    workers: tuple[WorkerChange, ...]
+    moved: int  # clients served before and now, by another worker
+    newly_served: int  # served now, not before (new, or unserved before)
+    no_longer_served: int  # served before, not now (paused, cancelled, or unserved now)
+    retimed: int  # clients on the same worker whose time moved by more than RETIME_S
+    kept: tuple[KeptDay, ...] = ()
+    # (station id, worker id, colour index): each worker keeps the colour of the plan
+    # before, so a page that is otherwise the same stays the same (a new one gets a free one).
+    colours: tuple[tuple[str, str, int], ...] = ()
+
+    def kept_day(self, station_id: str, worker_id: str) -> KeptDay | None:
+        for day in self.kept:
+            if day.station_id == station_id and day.worker_id == worker_id:
+                return day
+        return None
+
+    def worker(self, station_id: str, worker_id: str) -> WorkerChange | None:
+        for change in self.workers:
+            if change.station_id == station_id and change.worker_id == worker_id:
+                return change
+        return None
+
+
 @dataclass(frozen=True)
 class Plan:
     """The plan of every station for one date.
@@ -584,3 +679,7 @@ class Plan:
     planned_at: dt.datetime | None = None
     plan_id: str = ""
     changes: tuple[Change, ...] = ()  # the changes table's rows that held on the date
+    # Set by a re-plan: what changed against the plan of the day it replaces.
+    revision: Revision | None = None
+    # The data folder or workbook the plan was made from (what `replan` reads again).
+    data: str = ""

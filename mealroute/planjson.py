@@ -25,15 +25,20 @@ from .model import (
     Change,
     ChangeKind,
     Issue,
+    KeptDay,
     Message,
     Mode,
     Plan,
+    Revision,
     Route,
     Source,
     StationPlan,
     Stop,
+    StopChange,
+    StopChangeKind,
     Trip,
     Unserved,
+    WorkerChange,
     diet_of,
 )
 
@@ -117,8 +122,112 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         },
         "warnings": [issue.to_json() for issue in plan.warnings],
         "changes": [_change_to_dict(change) for change in plan.changes],
+        **({"data": plan.data} if plan.data else {}),
+        **({} if plan.revision is None else {"revision": _revision_to_dict(plan.revision, date)}),
         "stations": stations,
     }
+
+
+def _revision_to_dict(revision: Revision, date: dt.date) -> dict[str, Any]:
+    return {
+        "previous_plan_id": revision.previous_plan_id,
+        "previous_planned_at": _moment(revision.previous_planned_at),
+        "moved": revision.moved,
+        "newly_served": revision.newly_served,
+        "no_longer_served": revision.no_longer_served,
+        "retimed": revision.retimed,
+        "colours": [
+            {"station_id": station_id, "worker_id": worker_id, "index": index}
+            for station_id, worker_id, index in revision.colours
+        ],
+        "kept": [
+            {
+                "station_id": k.station_id,
+                "worker_id": k.worker_id,
+                "plan_id": k.plan_id,
+                "planned_at": _moment(k.planned_at),
+                "change": None if k.change is None else _worker_change_to_dict(k.change, date),
+            }
+            for k in revision.kept
+        ],
+        "workers": [_worker_change_to_dict(w, date) for w in revision.workers],
+    }
+
+
+def _worker_change_to_dict(change: WorkerChange, date: dt.date) -> dict[str, Any]:
+    def when(seconds: int | None) -> str | None:
+        return None if seconds is None else iso_datetime(date, seconds)
+
+    return {
+        "station_id": change.station_id,
+        "worker_id": change.worker_id,
+        "name": change.name,
+        "reordered": change.reordered,
+        "absent": change.absent,
+        "stops": [
+            {
+                "client_id": c.client_id,
+                "name": c.name,
+                "kind": str(c.kind),
+                "before": when(c.before),
+                "after": when(c.after),
+                "other": c.other,
+                "other_name": c.other_name,
+            }
+            for c in change.stops
+        ],
+    }
+
+
+def _worker_change_from_dict(document: dict[str, Any], date: dt.date) -> WorkerChange:
+    def secs(text: str | None) -> int | None:
+        return None if text is None else seconds_from_iso(date, text)
+
+    return WorkerChange(
+        station_id=document["station_id"],
+        worker_id=document["worker_id"],
+        name=document["name"],
+        reordered=document["reordered"],
+        absent=document["absent"],
+        stops=tuple(
+            StopChange(
+                client_id=c["client_id"],
+                name=c["name"],
+                kind=StopChangeKind(c["kind"]),
+                before=secs(c["before"]),
+                after=secs(c["after"]),
+                other=c["other"],
+                other_name=c["other_name"],
+            )
+            for c in document["stops"]
+        ),
+    )
+
+
+def _revision_from_dict(document: dict[str, Any], date: dt.date) -> Revision:
+    moment = document["previous_planned_at"]
+    return Revision(
+        previous_plan_id=document["previous_plan_id"],
+        previous_planned_at=None if moment is None else dt.datetime.fromisoformat(moment),
+        moved=document["moved"],
+        newly_served=document["newly_served"],
+        no_longer_served=document["no_longer_served"],
+        retimed=document["retimed"],
+        colours=tuple((c["station_id"], c["worker_id"], c["index"]) for c in document["colours"]),
+        kept=tuple(
+            KeptDay(
+                station_id=k["station_id"],
+                worker_id=k["worker_id"],
+                plan_id=k["plan_id"],
+                planned_at=None
+                if k["planned_at"] is None
+                else dt.datetime.fromisoformat(k["planned_at"]),
+                change=None if k["change"] is None else _worker_change_from_dict(k["change"], date),
+            )
+            for k in document["kept"]
+        ),
+        workers=tuple(_worker_change_from_dict(w, date) for w in document["workers"]),
+    )
 
 
 _CLOCK_CHANGES = {ChangeKind.LATE, ChangeKind.EARLY, ChangeKind.MEALS_READY}
@@ -350,6 +459,10 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
         planned_at=None if planned_at is None else dt.datetime.fromisoformat(planned_at),
         plan_id=document["plan_id"],
         changes=tuple(_change_from_dict(change) for change in document.get("changes", [])),
+        revision=None
+        if document.get("revision") is None
+        else _revision_from_dict(document["revision"], date),
+        data=document.get("data", ""),
     )
 
 

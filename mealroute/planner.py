@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ from .roads.engine import UNREACHABLE_M, travel_source
 from .schedule import ScheduleError, TripTimes, schedule_trips
 from .settings import Settings
 from .solver import (
+    Keep,
     RoutingProblem,
     SearchParams,
     Solution,
@@ -80,6 +82,9 @@ class StationDay:
     workers: tuple[Worker, ...]
     clients: tuple[Client, ...]  # due on the date
     rejected: tuple[RejectedRow, ...] = ()
+    # The station's published plan of the day: plan_station then changes it as
+    # little as needed (see _replan) instead of planning from scratch.
+    previous: StationPlan | None = None
 
 
 def station_days(
@@ -363,6 +368,8 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
     # Only clients some worker could serve go to the solver (the others have a reason).
     candidates = prepared.candidates
     solution = None
+    if candidates and day.previous is not None:
+        return _replan(day, settings, prepared)
     if candidates:
         reach = _reach(day, prepared, candidates)
         candidates = _select(day, prepared, candidates, reach)
@@ -390,6 +397,138 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
             "status": solution.status,
             "objective": solution.objective,
             "seconds": round(solution.seconds, 3),
+        },
+    )
+
+
+def _earlier_orders(day: StationDay) -> tuple[list[list[list[int]]], dict[int, int]]:
+    """Per worker of today, the earlier plan's trips (client indices still due);
+    and per such client, the worker (index) who had them."""
+    assert day.previous is not None
+    index = {c.client_id: i for i, c in enumerate(day.clients)}
+    vehicle = {w.worker_id: v for v, w in enumerate(day.workers)}
+    orders: list[list[list[int]]] = [[] for _ in day.workers]
+    usual: dict[int, int] = {}
+    for route in day.previous.routes:
+        v = vehicle.get(route.worker_id)
+        for trip in route.trips:
+            kept = [index[s.client_id] for s in trip.stops if s.client_id in index]
+            if v is None or not kept:
+                continue
+            orders[v].append(kept)
+            usual.update(dict.fromkeys(kept, v))
+    return orders, usual
+
+
+def _earlier_legs(day: StationDay) -> set[tuple[int, int]]:
+    """The earlier plan's legs between clients still due (station-wide nodes, 0 the
+    station), skipping clients no longer due: taking out a stop keeps the legs around it."""
+    assert day.previous is not None
+    node = {c.client_id: i + 1 for i, c in enumerate(day.clients)}
+    legs: set[tuple[int, int]] = set()
+    for route in day.previous.routes:
+        for trip in route.trips:
+            path = [0, *(node[s.client_id] for s in trip.stops if s.client_id in node), 0]
+            legs.update(itertools.pairwise(path))
+    return legs
+
+
+def _replan(day: StationDay, settings: Settings, prepared: _Prepared) -> StationPlan:
+    """Change the station's published plan (``day.previous``) as little as needed.
+
+    The search starts from the earlier routes, each worker's trips kept as far as
+    today's rules allow (a stop that no longer fits is taken out first), and
+    minimises, in this order: clients left unserved (by care level, as always),
+    clients served by another worker than before, legs that were not in the earlier
+    plan (the order of the visits), then travel (see :class:`~mealroute.solver.Keep`).
+    So a worker whom no change touches keeps their route, order and times unless
+    moving someone is what it takes to serve a client who would otherwise go without.
+    """
+    candidates = prepared.candidates
+    position = {i: k + 1 for k, i in enumerate(candidates)}  # client index -> problem node
+    rules, workers = prepared.rules, day.workers
+    orders, usual = _earlier_orders(day)
+    start: list[list[list[int]]] = []
+    for v, worker in enumerate(workers):
+        trips = [[i for i in trip if v in prepared.allowed[i]] for trip in orders[v]]
+        trips, _ = _schedulable(
+            [[i + 1 for i in trip] for trip in trips if trip],
+            day.clients,
+            travel=prepared.matrices.travel_s[worker.mode],
+            service=(0, *rules.service),
+            windows=((0, 0), *rules.windows),
+            earliest=max(rules.ready, worker.shift_start),
+            latest_return=worker.shift_end,
+            reload=rules.reload,
+            max_age=rules.max_age,
+        )
+        start.append([[position[node - 1] for node in trip] for trip in trips if trip])
+    reach = _reach(day, prepared, candidates)
+    reach = [
+        _Reach(r.clients, max(r.trips, len(trips))) for r, trips in zip(reach, start, strict=True)
+    ]
+    problem = _routing_problem(
+        day,
+        rules,
+        prepared.matrices,
+        candidates,
+        [prepared.allowed[i] for i in candidates],
+        reach,
+        balance=str(settings.balance),
+    )
+    travel_bound = sum(max(1, w.shift_end - w.shift_start) for w in workers) + 1
+    slots = sum(vehicle.max_trips for vehicle in problem.vehicles)
+    visits = len(candidates)
+    new_leg = travel_bound
+    keep = Keep(
+        usual=(None, *(usual.get(i) for i in candidates)),
+        legs=frozenset(
+            (a, b)
+            for a, b in (
+                (0 if x == 0 else position.get(x - 1), 0 if y == 0 else position.get(y - 1))
+                for x, y in _earlier_legs(day)
+            )
+            if a is not None and b is not None
+        ),
+        move_cost=new_leg * (visits + slots + 1),
+        new_leg_cost=new_leg,
+    )
+    chosen = [day.clients[i] for i in candidates]
+    longest = max((w.shift_end - w.shift_start for w in workers), default=0)
+    extra = balance_bound(str(settings.balance), visits, longest) + keep.bound(visits, slots)
+    penalty = _drop_penalties(chosen, workers, extra=extra)
+    problem = dataclasses.replace(
+        problem,
+        keep=keep,
+        tiers=(),
+        drop_penalty=(None, *(penalty[c.care_level] for c in chosen)),
+    )
+    params = search_params(settings, visits=visits)
+    params = dataclasses.replace(params, restarts=())
+    try:
+        solution = solve(problem, params, start=start)
+    except SolverError:  # the earlier routes do not fit today's model: search afresh
+        solution = solve(problem, params)
+    moved = sum(
+        1
+        for v, trips_v in enumerate(solution.trips)
+        for trip in trips_v
+        for node in trip.visits
+        if usual.get(candidates[node - 1], v) != v
+    )
+    return _finished(
+        day,
+        settings,
+        prepared,
+        solution,
+        candidates=candidates,
+        solver={
+            "first_solution": "EARLIER_PLAN",
+            "metaheuristic": METAHEURISTIC,
+            "status": solution.status,
+            "objective": solution.objective,
+            "seconds": round(solution.seconds, 3),
+            "moved": moved,
         },
     )
 

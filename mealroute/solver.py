@@ -76,6 +76,31 @@ class Vehicle:
 
 
 @dataclass(frozen=True)
+class Keep:
+    """What a re-plan prefers to keep of an earlier plan (costs in the objective).
+
+    ``usual[node]`` is the vehicle that served the visit before (``None``: nobody,
+    or a vehicle that is gone); serving it with another vehicle costs
+    ``move_cost``. ``legs`` are the earlier plan's legs between nodes (0 the depot,
+    whichever vehicle drove them); each leg of a route that is not one of them costs
+    ``new_leg_cost`` (depot to depot is free). With ``move_cost`` above every
+    ``new_leg_cost`` the routes can add up to, and ``new_leg_cost`` above all
+    travel, the search keeps, in this order: the visits' vehicles, the order of
+    the visits, then travel; the drop penalties stay above all of it, so keeping
+    never costs a visit.
+    """
+
+    usual: tuple[int | None, ...]
+    legs: frozenset[tuple[int, int]]
+    move_cost: int
+    new_leg_cost: int
+
+    def bound(self, visits: int, trips: int) -> int:
+        """The most these costs can add up to over ``visits`` visits in ``trips`` trips."""
+        return self.move_cost * visits + self.new_leg_cost * (visits + trips)
+
+
+@dataclass(frozen=True)
 class RoutingProblem:
     """A VRP with time windows, capacities, multiple trips and optional visits.
 
@@ -124,6 +149,9 @@ class RoutingProblem:
         several tiers the search runs in stages: first the visits of tier 0 alone,
         then tiers 0 and 1 starting from that solution, and so on (see
         :func:`solve`). Empty: one search over every visit.
+    keep
+        An earlier plan to stay close to (see :class:`Keep`); its costs are part
+        of the arc costs, which are then per vehicle.
     """
 
     distance: np.ndarray
@@ -141,6 +169,7 @@ class RoutingProblem:
     waiting: bool = False
     tiers: tuple[int, ...] = ()
     balance: str = "off"
+    keep: Keep | None = None
 
     def __post_init__(self) -> None:
         n = self.distance.shape[0]
@@ -163,6 +192,10 @@ class RoutingProblem:
         for vehicle in self.vehicles:
             if not 0 <= vehicle.profile < len(self.travel):
                 raise ValueError(f"RoutingProblem: vehicle profile {vehicle.profile} has no matrix")
+        if self.keep is not None and len(self.keep.usual) != n:
+            raise ValueError(
+                f"RoutingProblem: `keep.usual` has {len(self.keep.usual)} entries, expected {n}"
+            )
         if self.objective not in ("time", "distance"):
             raise ValueError(
                 f"RoutingProblem: `objective` must be 'time' or 'distance', got {self.objective!r}"
@@ -185,7 +218,18 @@ class RoutingProblem:
             drop_penalty=tuple(self.drop_penalty[i] for i in nodes),
             allowed=tuple(self.allowed[i] for i in nodes) if self.allowed else (),
             tiers=tuple(self.tiers[i] for i in nodes) if self.tiers else (),
+            keep=None if self.keep is None else _kept(self.keep, nodes),
         )
+
+
+def _kept(keep: Keep, nodes: Sequence[int]) -> Keep:
+    """``keep`` over ``nodes`` only, renumbered as :meth:`RoutingProblem.restricted` does."""
+    new = {old: k for k, old in enumerate(nodes)}
+    return replace(
+        keep,
+        usual=tuple(keep.usual[i] for i in nodes),
+        legs=frozenset((new[a], new[b]) for a, b in keep.legs if a in new and b in new),
+    )
 
 
 _OPERATORS = pywrapcp.DefaultRoutingSearchParameters().local_search_operators
@@ -657,6 +701,10 @@ class _Model:
         if problem.objective == "distance":
             index = routing.RegisterTransitMatrix(self._expand(problem.distance))
             routing.SetArcCostEvaluatorOfAllVehicles(index)
+        elif problem.keep is not None:
+            for v, vehicle in enumerate(problem.vehicles):
+                matrix = self._kept_costs(v, problem.travel[vehicle.profile], problem.keep)
+                routing.SetArcCostEvaluatorOfVehicle(routing.RegisterTransitMatrix(matrix), v)
         else:
             by_profile = {
                 p: routing.RegisterTransitMatrix(self._expand(matrix))
@@ -666,6 +714,20 @@ class _Model:
                 routing.SetArcCostEvaluatorOfVehicle(by_profile[vehicle.profile], v)
         if problem.vehicle_fixed_cost:
             routing.SetFixedCostOfAllVehicles(problem.vehicle_fixed_cost)
+
+    def _kept_costs(self, v: int, travel: np.ndarray, keep: Keep) -> list[list[int]]:
+        """Vehicle ``v``'s arc costs: travel, plus a new leg's cost, plus a move's."""
+        n = self.problem.num_visits + 1
+        extra = np.full((n, n), keep.new_leg_cost, dtype=np.int64)
+        extra[0, 0] = 0  # unused reload nodes sit next to each other and the start
+        for a, b in keep.legs:
+            extra[a, b] = 0
+        moved = np.array([u is not None and u != v for u in keep.usual], dtype=np.int64)
+        moved[0] = 0
+        extra += keep.move_cost * moved[None, :]  # paid on the way into the visit
+        base = np.asarray(self.base)
+        full = np.asarray(travel, dtype=np.int64)[np.ix_(base, base)] + extra[np.ix_(base, base)]
+        return full.tolist()
 
     def _service(self) -> np.ndarray:
         """Service time per node (depot and reload copies: none)."""

@@ -334,6 +334,7 @@ def check_plan(
     date: dt.date | None = None,
     rejected_ids: Collection[str] = (),
     changes: Sequence[Change] = (),
+    previous: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Every way ``plan_doc`` breaks the rules, as human-readable messages.
 
@@ -353,6 +354,9 @@ def check_plan(
         Every row of the changes table (any date). The checker applies those that hold
         on the plan's date itself (:func:`_as_on`) and checks the plan against the
         day they make, and that the plan lists exactly them.
+    previous
+        For a re-plan: the plan.json it replaced. Its ``revision`` must then say
+        exactly what changed (see :func:`check_revision`).
 
     Returns
     -------
@@ -400,6 +404,10 @@ def check_plan(
         if count > 1:
             ctx.flag(f"worker {worker_id} has {count} routes; a worker has at most one")
     _check_totals(ctx, plan_doc)
+    if previous is not None:
+        ctx.violations += check_revision(plan_doc, previous)
+    elif "revision" in plan_doc:
+        ctx.flag("the plan has a revision, but no previous plan was given to check it by")
     return ctx.violations
 
 
@@ -413,12 +421,13 @@ def assert_valid_plan(
     date: dt.date | None = None,
     rejected_ids: Collection[str] = (),
     changes: Sequence[Change] = (),
+    previous: Mapping[str, Any] | None = None,
 ) -> None:
     """Raise ``AssertionError`` listing every violation :func:`check_plan` finds.
 
     Parameters
     ----------
-    plan_doc, clients, workers, stations, settings, date, rejected_ids, changes
+    plan_doc, clients, workers, stations, settings, date, rejected_ids, changes, previous
         As for :func:`check_plan`.
     """
     violations = check_plan(
@@ -430,10 +439,132 @@ def assert_valid_plan(
         date=date,
         rejected_ids=rejected_ids,
         changes=changes,
+        previous=previous,
     )
     if violations:
         listing = "\n  - ".join(violations)
         raise AssertionError(f"plan breaks {len(violations)} rule(s):\n  - {listing}")
+
+
+# ----------------------------------------------------------------------------- re-plans
+
+RETIME_S = 5 * 60  # the README's "more than five minutes": a new time worth telling
+
+
+def _days(plan_doc: Mapping[str, Any]) -> dict[tuple[str, str], Any]:
+    """(station, worker) -> the route exactly as plan.json has it."""
+    return {
+        (st["station_id"], r["worker_id"]): r for st in plan_doc["stations"] for r in st["routes"]
+    }
+
+
+def _visits(route: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """(client id, service start) in visiting order."""
+    if route is None:
+        return []
+    return [(s["client_id"], s["start"]) for t in route["trips"] for s in t["stops"]]
+
+
+def check_revision(plan_doc: Mapping[str, Any], previous: Mapping[str, Any]) -> list[str]:
+    """Every way a re-plan's ``revision`` misstates what changed against ``previous``.
+
+    Worked out from the two plan.json files alone: which workers' days are exactly
+    as before (their routes identical) and which are not; per changed worker the
+    clients added (and who had them), taken off (and who has them now), and kept at a
+    time more than five minutes away; the counts of moved, newly served, no longer
+    served and retimed clients.
+    """
+    problems: list[str] = []
+    revision = plan_doc.get("revision")
+    if revision is None:
+        return ["a re-plan without a revision: it does not say what changed"]
+    if revision["previous_plan_id"] != previous["plan_id"]:
+        problems.append(
+            f"revision: previous plan {revision['previous_plan_id']}, "
+            f"but the plan replaced is {previous['plan_id']}"
+        )
+    both = {st["station_id"] for st in plan_doc["stations"]} & {
+        st["station_id"] for st in previous["stations"]
+    }
+    old, new = _days(previous), _days(plan_doc)
+    keys = {k for k in (*old, *new) if k[0] in both}
+    listed = {(w["station_id"], w["worker_id"]): w for w in revision["workers"]}
+    kept = {(k["station_id"], k["worker_id"]) for k in revision["kept"]}
+    where_old = {(k[0], c): k[1] for k, r in old.items() for c, _ in _visits(r)}
+    where_new = {(k[0], c): k[1] for k, r in new.items() for c, _ in _visits(r)}
+    for key in sorted(keys):
+        same = old.get(key) == new.get(key)
+        if same and key in listed:
+            problems.append(f"revision lists worker {key[1]} as changed; their day is as before")
+        if same and key not in kept and key in new:
+            problems.append(f"revision: worker {key[1]}'s day is as before but not listed as kept")
+        if not same and key in kept:
+            problems.append(f"revision lists worker {key[1]} as kept; their day changed")
+        if not same and key not in listed:
+            problems.append(f"revision does not list worker {key[1]}, whose day changed")
+        if not same and key in listed:
+            problems += _check_worker_change(
+                key, listed[key], _visits(old.get(key)), _visits(new.get(key)), where_old, where_new
+            )
+    served_before = {k for k in where_old if k[0] in both}
+    served_after = {k for k in where_new if k[0] in both}
+    expected = {
+        "moved": sum(1 for k in served_before & served_after if where_old[k] != where_new[k]),
+        "newly_served": len(served_after - served_before),
+        "no_longer_served": len(served_before - served_after),
+        "retimed": sum(
+            1 for w in revision["workers"] for stop in w["stops"] if stop["kind"] == "retimed"
+        ),
+    }
+    for name, value in expected.items():
+        if revision[name] != value:
+            problems.append(f"revision says {name} = {revision[name]}; the plans say {value}")
+    colours = [(c["station_id"], c["index"]) for c in revision["colours"]]
+    if len(colours) != len(set(colours)):
+        problems.append("revision gives two workers of one station the same colour")
+    return problems
+
+
+def _seconds(text: str | None) -> int | None:
+    if text is None:
+        return None
+    clock = dt.datetime.fromisoformat(text)
+    return clock.hour * 3600 + clock.minute * 60 + clock.second
+
+
+def _check_worker_change(
+    key: tuple[str, str],
+    change: Mapping[str, Any],
+    before: list[tuple[str, str]],
+    after: list[tuple[str, str]],
+    where_old: Mapping[tuple[str, str], str],
+    where_new: Mapping[tuple[str, str], str],
+) -> list[str]:
+    station, worker = key
+    was, now = dict(before), dict(after)
+    expected: dict[tuple[str, str], str] = {}
+    for client in now:
+        if client not in was:
+            expected[("added", client)] = where_old.get((station, client), "")
+    for client in was:
+        if client not in now:
+            expected[("removed", client)] = where_new.get((station, client), "")
+    for client, start in now.items():
+        if client in was:
+            moved = abs((_seconds(start) or 0) - (_seconds(was[client]) or 0))
+            if moved > RETIME_S:
+                expected[("retimed", client)] = ""
+    said = {(s["kind"], s["client_id"]): s["other"] for s in change["stops"]}
+    problems = []
+    if said != expected:
+        problems.append(
+            f"revision of worker {worker}: says {sorted(said.items())}, "
+            f"the plans say {sorted(expected.items())}"
+        )
+    kept_order = [c for c, _ in after if c in was]
+    if change["reordered"] != (kept_order != [c for c, _ in before if c in now]):
+        problems.append(f"revision of worker {worker}: 'reordered' is {change['reordered']}")
+    return problems
 
 
 # ----------------------------------------------------------------------------- changes

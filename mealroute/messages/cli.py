@@ -74,6 +74,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "re-planned {replanned} in the day's plan; kept the plans of {kept} other stations",
         "zh": "已在当天的规划中重新规划{replanned}；保留其他{kept}个站点的规划",
     },
+    "replan_no_plan": {
+        "en": "{path} holds no day plan to re-plan (no plan.json of mealroute); "
+        "plan the day first with mealroute plan --out {path}",
+        "zh": "{path} 中没有可重新规划的当天规划（没有 mealroute 的 plan.json）；"
+        "请先用 mealroute plan --out {path} 规划当天",
+    },
+    "replan_no_data": {
+        "en": "the plan in {path} does not say which data it was made from; pass --data",
+        "zh": "{path} 中的规划没有记录用的是哪份数据；请用 --data 指定",
+    },
+    "replan_refused": {
+        "en": "cannot re-plan {path}: {detail}",
+        "zh": "无法重新规划 {path}：{detail}",
+    },
+    "replan_changes_unread": {
+        "en": "the changes file {path} could not be used; nothing was re-planned",
+        "zh": "变动文件 {path} 无法使用，没有重新规划",
+    },
+    "replan_line": {
+        "en": "re-planned from plan {previous}: {moved} clients moved to another worker, "
+        "{workers} workers' days changed, {retimed} stops more than 5 minutes later or "
+        "earlier, {new} newly served, {gone} no longer on a route; see changes.html",
+        "zh": "已在规划 {previous} 的基础上重新规划：{moved} 位服务对象换了送餐员，"
+        "{workers} 名送餐员的安排有变，{retimed} 站时间变动超过 5 分钟，"
+        "新安排 {new} 位，{gone} 位不再在路线上；详见 changes.html",
+    },
     "merge_refused": {
         "en": "{path} holds another plan, so re-planning only {stations} cannot keep the rest: "
         "{detail}. Plan every station, or choose another --out",

@@ -242,6 +242,10 @@ _FOLDER: dict[str, dict[str, str]] = {
         "zh": "请使用存放站点表、送餐员表和服务对象表（.csv 或 .xlsx）的文件夹，"
         "或一个把三张表作为工作表的 .xlsx 工作簿",
     },
+    "not_a_table_file": {
+        "en": "pass a .csv file or an .xlsx workbook holding the {table} table",
+        "zh": "请使用存放{table}的 .csv 文件或 .xlsx 工作簿",
+    },
     "table_missing": {
         "en": "no {table} table: expected {name}.csv or {name}.xlsx, or a sheet named {name} "
         "in a workbook (other accepted names: {aliases})",

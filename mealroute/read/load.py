@@ -37,11 +37,17 @@ from ..model import (
     diet_of,
 )
 from .changes import changes_from
-from .columns import CARE_LEVELS, DIETS, MODES
+from .columns import CARE_LEVELS, CHANGES, DIETS, MODES
 from .limits import MAX_CAPACITY, MAX_MEALS
 from .rows import RowReader
 from .sources import OTHER_SPREADSHEETS, TEXT_SUFFIXES, WORKBOOK_SUFFIXES
-from .tables import RawTable, TablesRead, tables_from_dir, tables_from_workbook
+from .tables import (
+    RawTable,
+    TablesRead,
+    table_from_file,
+    tables_from_dir,
+    tables_from_workbook,
+)
 from .words import (
     cell_text,
     diets_in_text,
@@ -566,4 +572,24 @@ def dataset_from_path(path: Path, datum: Mapping[str, Datum] | None = None) -> D
         message = Message("not_data")
     return Dataset(
         (), (), (), issues=(Issue(Severity.ERROR, str(path), None, None, None, message),)
+    )
+
+
+def with_changes_file(dataset: Dataset, path: Path) -> Dataset:
+    """``dataset`` with the rows of one more changes table (``replan --changes FILE``).
+
+    Its rows come after those of the data's own changes table, so where both say
+    something of one client, worker or station on a day, the file's row wins. Its
+    problems join the dataset's issues (an unreadable file is an error issue with
+    ``row=None``; a bad row one with its row, column and value).
+    """
+    raw, issues = table_from_file(Path(path), CHANGES)
+    stations = {s.station_id: s for s in dataset.stations}
+    changes = changes_from(
+        raw, stations.values(), dataset.workers, dataset.clients, dataset.rejected, issues
+    )
+    return replace(
+        dataset,
+        changes=(*dataset.changes, *changes),
+        issues=(*dataset.issues, *issues),
     )

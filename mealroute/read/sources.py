@@ -104,7 +104,7 @@ BY_KEY = {table.name: columns_by_key(table) for table in TABLES}
 KEPT = frozenset(header_key(name) for name in KEPT_FOR_PEOPLE)
 
 
-def _text_source(path: Path, named: Table | None) -> TableSource | None:
+def text_source(path: Path, named: Table | None) -> TableSource | None:
     """A text file as a source; an unnamed file that is not a table is None."""
     label = path.name
     try:
@@ -197,7 +197,7 @@ def folder_sources(folder: Path, issues: list[Issue]) -> tuple[list[TableSource]
         suffix = path.suffix.lower()
         table = _table_named(path.stem)
         if suffix in TEXT_SUFFIXES:
-            source = _text_source(path, table)
+            source = text_source(path, table)
             if source is None:
                 others.append(path.name)
             else:

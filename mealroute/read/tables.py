@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from .sources import (
     BY_KEY,
     KEPT,
     LISTED,
+    TEXT_SUFFIXES,
+    WORKBOOK_SUFFIXES,
     Grid,
     TableSource,
     choose,
@@ -37,6 +39,7 @@ from .sources import (
     folder_sources,
     is_blank,
     issue,
+    text_source,
     without_copies,
     workbook_sources,
 )
@@ -146,6 +149,38 @@ def tables_from_workbook(path: Path) -> TablesRead:
         fatal = [Issue(ERROR, issue.file, None, None, None, issue.message) for issue in issues]
         return TablesRead({}, tuple(fatal))
     return _tables(sources, str(path), [], issues)
+
+
+def table_from_file(path: Path, table: Table) -> tuple[RawTable | None, list[Issue]]:
+    """One table from one file of any name (``--changes 12月请假.xlsx``).
+
+    A text file is the table; in a workbook, the sheet named for the table, else the
+    visible sheet whose columns say it is the table, else the first with cells. A
+    file that cannot be read gives ``None`` and an error issue saying why.
+    """
+    issues: list[Issue] = []
+    path = Path(path)
+    suffix = path.suffix.lower()
+    source: TableSource | None = None
+    if not path.is_file():
+        issues.append(issue(ERROR, str(path), Message("no_such_data")))
+    elif suffix in TEXT_SUFFIXES:
+        source = text_source(path, table)
+    elif suffix in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
+        sources = workbook_sources(path, table, issues)
+        source = next((s for s in sources if s.named is table), None)
+        if source is None and not issues:
+            issues.append(issue(ERROR, path.name, Message("table_empty", {"columns": []})))
+    else:
+        word = table_word(table.name)
+        issues.append(issue(ERROR, str(path), Message("not_a_table_file", {"table": word})))
+    if source is None:
+        return None, [replace(i, severity=ERROR, row=None) for i in issues]
+    if source.problem is not None:
+        issues.append(issue(ERROR, source.label, source.problem))
+        return None, issues
+    assert source.grid is not None
+    return _raw_table(table, source.label, source.grid, issues), issues
 
 
 def _tables(

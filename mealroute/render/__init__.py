@@ -8,7 +8,8 @@ plan.json) and only draw; they never plan. ``render_day`` writes the whole folde
   each map page is one file that works alone (Leaflet inlined, see ``assets.py``),
   so there is no ``assets/`` folder;
 - printable route sheets and ``routes.xlsx`` (``sheets.py``, ``workbook.py``);
-- a kitchen and loading list per station (``kitchen.py``).
+- a kitchen and loading list per station (``kitchen.py``);
+- after a re-plan, ``changes.html``: what changed for each worker (``revision.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def prepare(lang: str) -> None:
     in other processes, so the pack is drawn right after the search instead of
     first loading folium and compiling templates (about 0.9 s of a one-station run).
     """
-    from . import index, kitchen, maps, sheets, workbook  # noqa: F401
+    from . import index, kitchen, maps, revision, sheets, workbook  # noqa: F401
     from .i18n import html_environment
 
     environment = html_environment(lang)
@@ -39,6 +40,7 @@ def render_day(plan: Plan, out_dir: Path, *, lang: str, tiles: str, redact: bool
     from .kitchen import write_kitchen_list
     from .maps import write_station_map, write_worker_map
     from .redact import redact_plan
+    from .revision import write_changes
     from .sheets import write_route_sheets
     from .workbook import write_workbook
 
@@ -56,5 +58,8 @@ def render_day(plan: Plan, out_dir: Path, *, lang: str, tiles: str, redact: bool
         written.append(write_route_sheets(plan, station, out_dir, lang=lang))
         written.append(write_kitchen_list(plan, station, out_dir, lang=lang))
     written.append(write_workbook(plan, out_dir, lang=lang))
+    changes = write_changes(plan, out_dir, lang=lang)
+    if changes is not None:
+        written.append(changes)
     written.append(write_index(plan, out_dir, lang=lang))
     return written

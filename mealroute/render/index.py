@@ -170,6 +170,7 @@ def render_index(plan: Plan, *, lang: str) -> str:
         },
         xlsx_href=link(paths.INDEX_HTML, paths.ROUTES_XLSX),
         json_href=link(paths.INDEX_HTML, paths.PLAN_JSON),
+        changes_href=link(paths.INDEX_HTML, paths.CHANGES_HTML),
     )
 
 

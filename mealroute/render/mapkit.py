@@ -169,14 +169,20 @@ class OfflineMap(folium.Map):
         self.default_js = []
         self.default_css = []
         self.tiles = tiles
-        folium.TileLayer(
+        # Names of our own instead of Folium's random ones (one map per page): the
+        # same plan draws the same page, byte for byte, so a worker whose day a
+        # re-plan leaves alone keeps the very page they have.
+        self._id = "mealroute"
+        layer = folium.TileLayer(
             tiles=tiles.url,
             attr=tiles.attribution,
             name="tiles",
             subdomains=tiles.subdomains,
             max_zoom=tiles.max_zoom,
             control=False,
-        ).add_to(self)
+        )
+        layer._id = "mealroute"
+        layer.add_to(self)
 
 
 def map_script(fmap: OfflineMap) -> Markup:

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import clock, messages
-from ..model import Plan, Route, StationPlan, Stop, Unserved
+from ..model import Plan, Route, StationPlan, Stop, StopChange, StopChangeKind, Unserved
+from ..revision import colour_indices
 from . import i18n
 from .advice import advice_entries
 from .assets import inline_assets
@@ -271,7 +272,10 @@ def _page_data(
             unserved.append(
                 {"lat": point[0], "lon": point[1], "pop": [_unserved_block(item, lang)]}
             )
-    workers = [WorkerStyle.of(i).to_json() for i in range(len(station.routes))]
+    # A phone page carries its own worker's colour (and those before it) only, so
+    # it does not change when another worker of the station comes or goes.
+    shown = max((index for index, _ in routes), default=-1) + 1
+    workers = [WorkerStyle.of(i).to_json() for i in range(shown)]
     data: Json = {
         "big": not overview,
         "fitMaxZoom": FIT_MAX_ZOOM,
@@ -377,8 +381,24 @@ def _trip_items(route: Route, lang: str) -> list[TripItem]:
     return trips
 
 
-def _route_index(station: StationPlan, route: Route) -> int:
-    return next((i for i, r in enumerate(station.routes) if r.worker_id == route.worker_id), 0)
+def _route_index(plan: Plan, station: StationPlan, route: Route) -> int:
+    return colour_indices(plan, station).get(route.worker_id, 0)
+
+
+def _page_plan(plan: Plan, station: StationPlan, route: Route) -> Plan:
+    """The plan whose id and time a worker's page shows: after a re-plan that left the
+    worker's day exactly as it was, the plan that gave it (so the page is unchanged)."""
+    if plan.revision is None:
+        return plan
+    kept = plan.revision.kept_day(station.station_id, route.worker_id)
+    if kept is None:
+        return plan
+    marks = None
+    if kept.change is not None:  # that plan was a re-plan: its marks, as drawn then
+        marks = dataclasses.replace(plan.revision, workers=(kept.change,), kept=())
+    return dataclasses.replace(
+        plan, plan_id=kept.plan_id, planned_at=kept.planned_at, revision=marks
+    )
 
 
 def render_worker_map(
@@ -386,8 +406,17 @@ def render_worker_map(
 ) -> str:
     """The HTML text of one worker's phone page (see :func:`write_worker_map`)."""
     i18n.check_lang(lang)
+    index = _route_index(plan, station, route)  # the re-plan's colours, before _page_plan
+    plan = _page_plan(plan, station, route)
+    change = (
+        None if plan.revision is None else plan.revision.worker(station.station_id, route.worker_id)
+    )
+    changed = () if change is None else change.stops
+
+    def colleague(change: StopChange) -> str:
+        return change.other_name or change.other
+
     tiles_of(tiles)
-    index = _route_index(station, route)
     style = WorkerStyle.of(index)
     context: dict[str, Any] = {
         "assets": inline_assets(),
@@ -400,6 +429,10 @@ def render_worker_map(
         "trips": _trip_items(route, lang),
         "trip_times": _trip_times(route, lang),
         "dashes": [trip_dash(k) for k in range(len(route.trips))],
+        "change": change,
+        # per client id: (how their stop changed, the other worker's name)
+        "marks": {c.client_id: (c, colleague(c)) for c in changed},
+        "removed": [(c, colleague(c)) for c in changed if c.kind == StopChangeKind.REMOVED],
     }
     has_map = not route.idle and station.lat is not None and station.lon is not None
     if has_map:
@@ -465,7 +498,8 @@ def render_station_map(plan: Plan, station: StationPlan, *, lang: str, tiles: st
     tiles_of(tiles)
     relative = overview_map(station.station_id)
     project = Projector(tiles_of(tiles).datum)
-    routes = list(enumerate(station.routes))
+    colours = colour_indices(plan, station)
+    routes = [(colours[route.worker_id], route) for route in station.routes]
     data, without_location = _page_data(station, routes, project, lang, overview=True)
     workers = [
         WorkerEntry(

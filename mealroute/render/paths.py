@@ -17,6 +17,7 @@ PLAN_JSON = PurePosixPath("plan.json")
 ROUTES_CSV = PurePosixPath("routes.csv")
 ROUTES_XLSX = PurePosixPath("routes.xlsx")
 INDEX_HTML = PurePosixPath("index.html")
+CHANGES_HTML = PurePosixPath("changes.html")  # only in the pack of a re-plan
 ASSETS = PurePosixPath("assets")
 
 

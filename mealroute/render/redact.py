@@ -138,8 +138,24 @@ def redact_plan(plan: Plan) -> Plan:
     times, addresses and coordinates are unchanged, so maps and sheets drawn from
     it show the same day.
     """
+    revision = plan.revision
+    if revision is not None:
+        revision = dataclasses.replace(
+            revision,
+            workers=tuple(
+                dataclasses.replace(
+                    worker,
+                    stops=tuple(
+                        dataclasses.replace(stop, name=redact_name(stop.name))
+                        for stop in worker.stops
+                    ),
+                )
+                for worker in revision.workers
+            ),
+        )
     return dataclasses.replace(
         plan,
         stations=tuple(_redact_station(station) for station in plan.stations),
         warnings=(),
+        revision=revision,
     )
