@@ -79,7 +79,9 @@ def main() -> None:
     published = plan_dataset(dataset, date, settings, jobs=args.jobs)
     rows = []
     for k in range(args.mornings):
-        day = replace(dataset, changes=(*dataset.changes, *morning(dataset, date, random.Random(k))))
+        day = replace(
+            dataset, changes=(*dataset.changes, *morning(dataset, date, random.Random(k)))
+        )
         for way in ("replan", "afresh"):
             started = time.perf_counter()
             if way == "replan":

@@ -397,6 +397,7 @@ def plan(
     ] = False,
 ) -> None:
     """Plan every station's lunch routes for one date and write the day's folder."""
+    from .continuity import earlier_plans
     from .day import MergeError, merge_plans, now, unknown_stations
     from .parallel import StationPool, default_jobs
     from .read.load import dataset_from_path
@@ -440,6 +441,7 @@ def plan(
                 raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
         target = out_dir or Path("maps") / day.isoformat()
         previous = _previous_plan(target, only, day, settings, voice)
+        history = earlier_plans(target, day)  # the days before, for the familiar faces
 
         log_path = None if no_log else (log or target.parent / f"{target.name}.log")
         logger = _logger(log_path, voice)
@@ -459,6 +461,7 @@ def plan(
                     voice=voice,
                     logger=logger,
                     now=now(),
+                    history=history,
                 )
                 if pool is not None:
                     pool.release()  # its processes end while the pack is written
@@ -586,6 +589,7 @@ def replan(
     otherwise go without. The folder is replaced as a whole; the plan it held is kept
     in <DAY_FOLDER>.history/; changes.html says what changed for each worker.
     """
+    from .continuity import earlier_plans
     from .day import MergeError, now, unknown_stations
     from .pack import is_pack
     from .parallel import StationPool, default_jobs
@@ -664,6 +668,7 @@ def replan(
                         logger=logger,
                         now=now(),
                         previous=previous,
+                        history=earlier_plans(day_folder, previous.date),
                     )
                 except MergeError as error:
                     logger.error("end status=not-planned reason=settings")
@@ -766,6 +771,7 @@ def _plan_with_progress(
     logger: logging.Logger,
     now: dt.datetime,
     previous: Plan | None = None,
+    history: Sequence[Plan] = (),
 ) -> Plan:
     from .cluster import ClusterError
     from .day import plan_dataset, replan_dataset
@@ -792,6 +798,7 @@ def _plan_with_progress(
             "on_done": done,
             "planned_at": now,
             "scheduler": scheduler,
+            "history": history,
         }
         try:
             if previous is not None:

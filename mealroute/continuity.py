@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Client, Plan, StationPlan
+from .model import Client, Plan, StationPlan, Worker
 
 HISTORY_DAYS = 28  # earlier plans looked at (the usual worker is the most frequent there)
 
@@ -35,6 +35,7 @@ class Familiar:
 
     usual: dict[str, str]  # client id -> the usual worker's id
     latest: StationPlan | None  # the station's most recent earlier plan
+    names: dict[str, str]  # worker id -> name, the whole roster (absent today too)
 
 
 def earlier_plans(out_dir: Path, date: dt.date, *, days: int = HISTORY_DAYS) -> list[Plan]:
@@ -64,7 +65,7 @@ def earlier_plans(out_dir: Path, date: dt.date, *, days: int = HISTORY_DAYS) -> 
 
 
 def familiar(
-    station_id: str, clients: Iterable[Client], workers: Sequence[str], history: Sequence[Plan]
+    station_id: str, clients: Iterable[Client], workers: Sequence[Worker], history: Sequence[Plan]
 ) -> Familiar:
     """The usual workers of the station's clients and its latest earlier plan.
 
@@ -73,11 +74,11 @@ def familiar(
     clients
         The station's clients (their ``usual_worker`` wins over the history).
     workers
-        The ids of the station's workers (a usual worker must be one of them).
+        The station's workers, absent ones too (a usual worker must be one of them).
     history
         Earlier plans, newest first (see :func:`earlier_plans`).
     """
-    rostered = set(workers)
+    rostered = {w.worker_id for w in workers}
     counts: dict[str, Counter[str]] = {}
     newest: dict[tuple[str, str], int] = {}  # (client, worker) -> how recent (0 newest)
     latest = None
@@ -101,4 +102,4 @@ def familiar(
             usual[client.client_id] = max(
                 seen, key=lambda w: (seen[w], -newest[(client.client_id, w)], w)
             )
-    return Familiar(usual, latest)
+    return Familiar(usual, latest, {w.worker_id: w.name or w.worker_id for w in workers})

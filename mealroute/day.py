@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .changes import day_dataset
+from .continuity import familiar
 from .errors import InputError
 from .model import Dataset, Plan, StationPlan
 from .parallel import StationPool, default_jobs, plan_stations
@@ -54,6 +55,7 @@ def plan_dataset(
     scheduler: str | None = None,
     pool: StationPool | None = None,
     previous: Plan | None = None,
+    history: Sequence[Plan] = (),
 ) -> Plan:
     """Plan every station of ``dataset`` (or those in ``stations``) for ``date``.
 
@@ -80,6 +82,10 @@ def plan_dataset(
     previous
         The published plan of the day: each station it planned is changed as
         little as needed instead of planned afresh (see :func:`replan_dataset`).
+    history
+        Earlier days' plans, newest first (:func:`mealroute.continuity.earlier_plans`):
+        each client's usual worker and each station's latest order come from them
+        (see :mod:`mealroute.continuity`).
 
     Raises
     ------
@@ -87,8 +93,21 @@ def plan_dataset(
         When a ``scheduler`` is given but cannot be used; nothing is planned then.
     """
     moment = planned_at or now()
+    roster = dataset.workers  # absent ones too: a client's usual worker may be away today
     dataset, applied = day_dataset(dataset, date)
     days, orphans = station_days(dataset, date, only=stations)
+    days = [
+        replace(
+            d,
+            familiar=familiar(
+                d.station.station_id,
+                d.clients,
+                [w for w in roster if w.station_id == d.station.station_id],
+                history,
+            ),
+        )
+        for d in days
+    ]
     if previous is not None:
         earlier = {s.station_id: s for s in previous.stations if s.error is None}
         days = [replace(d, previous=earlier.get(d.station.station_id)) for d in days]

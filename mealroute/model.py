@@ -244,6 +244,7 @@ class Client:
     notes: str = ""
     source: Source | None = None
     pinned_to: str = ""  # a worker_id: only they may bring the lunch (changes table, pin)
+    usual_worker: str = ""  # a worker_id the client is used to (clients table); "" : from history
 
     def __post_init__(self) -> None:
         owner = f"Client {self.client_id!r}"
@@ -527,6 +528,36 @@ class Unserved:
 
 
 @dataclass(frozen=True)
+class FaceChange:
+    """A client served today by another worker than their usual one, and why."""
+
+    client_id: str
+    name: str
+    usual: str  # the usual worker's id
+    usual_name: str
+    worker: str  # today's worker's id
+    reason: Message
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """How many of a station's clients have their usual worker today.
+
+    ``known``: served clients who have a usual worker (the clients table's
+    ``usual_worker``, or the earlier plans); ``kept``: of those, served by them;
+    ``changed``: the others, each with why.
+    """
+
+    known: int
+    kept: int
+    changed: tuple[FaceChange, ...]
+
+    @property
+    def share(self) -> float | None:
+        return None if not self.known else self.kept / self.known
+
+
+@dataclass(frozen=True)
 class StationPlan:
     """The plan of one station for the date.
 
@@ -549,6 +580,7 @@ class StationPlan:
     # What would serve clients left unserved, best first: messages with an ``advice_``
     # code, each found by planning the station again with one change (``advice.py``).
     advice: tuple[Message, ...] = ()
+    continuity: Continuity | None = None  # None: nobody's usual worker is known
 
     @property
     def workers(self) -> int:

@@ -24,6 +24,8 @@ from .model import (
     CareLevel,
     Change,
     ChangeKind,
+    Continuity,
+    FaceChange,
     Issue,
     KeptDay,
     Message,
@@ -98,6 +100,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 ],
                 "solver": dict(station.solver),
                 "advice": [advice.to_json() for advice in station.advice],
+                "continuity": _continuity_to_dict(station.continuity),
             }
         )
     routes = [route for station in plan.stations for route in station.busy_routes]
@@ -126,6 +129,46 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         **({} if plan.revision is None else {"revision": _revision_to_dict(plan.revision, date)}),
         "stations": stations,
     }
+
+
+def _continuity_to_dict(continuity: Continuity | None) -> dict[str, Any] | None:
+    if continuity is None:
+        return None
+    return {
+        "known": continuity.known,
+        "kept": continuity.kept,
+        "changed": [
+            {
+                "client_id": c.client_id,
+                "name": c.name,
+                "usual": c.usual,
+                "usual_name": c.usual_name,
+                "worker": c.worker,
+                "reason": c.reason.to_json(),
+            }
+            for c in continuity.changed
+        ],
+    }
+
+
+def _continuity_from_dict(document: dict[str, Any] | None) -> Continuity | None:
+    if document is None:
+        return None
+    return Continuity(
+        known=document["known"],
+        kept=document["kept"],
+        changed=tuple(
+            FaceChange(
+                client_id=c["client_id"],
+                name=c["name"],
+                usual=c["usual"],
+                usual_name=c["usual_name"],
+                worker=c["worker"],
+                reason=Message.from_json(c["reason"]),
+            )
+            for c in document["changed"]
+        ),
+    )
 
 
 def _revision_to_dict(revision: Revision, date: dt.date) -> dict[str, Any]:
@@ -302,6 +345,7 @@ def plan_id(plan: Plan) -> str:
         station.pop("planned_at", None)
         station.pop("solver", None)
         station.pop("advice", None)
+        station.pop("continuity", None)
     text = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
@@ -446,6 +490,7 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
                 error=None if st["error"] is None else Message.from_json(st["error"]),
                 solver=dict(st["solver"]),
                 advice=tuple(Message.from_json(advice) for advice in st.get("advice", ())),
+                continuity=_continuity_from_dict(st.get("continuity")),
                 planned_at=None
                 if st["planned_at"] is None
                 else dt.datetime.fromisoformat(st["planned_at"]),

@@ -18,11 +18,14 @@ from typing import Any
 import numpy as np
 
 from .clock import format_clock, format_window
+from .continuity import Familiar
 from .errors import SolverError
 from .model import (
     CareLevel,
     Client,
+    Continuity,
     Dataset,
+    FaceChange,
     Message,
     RejectedRow,
     Route,
@@ -82,6 +85,8 @@ class StationDay:
     workers: tuple[Worker, ...]
     clients: tuple[Client, ...]  # due on the date
     rejected: tuple[RejectedRow, ...] = ()
+    # Usual workers and the latest earlier plan, to stay close to (continuity.py).
+    familiar: Familiar | None = None
     # The station's published plan of the day: plan_station then changes it as
     # little as needed (see _replan) instead of planning from scratch.
     previous: StationPlan | None = None
@@ -382,7 +387,9 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
             reach,
             balance=str(settings.balance),
         )
-        solution = solve(problem, search_params(settings, visits=len(candidates)))
+        problem, start = _familiar_problem(day, settings, prepared, candidates, problem)
+        params = search_params(settings, visits=len(candidates))
+        solution = _solve_familiar(problem, params, start, settings)
     return _finished(
         day,
         settings,
@@ -401,15 +408,16 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
     )
 
 
-def _earlier_orders(day: StationDay) -> tuple[list[list[list[int]]], dict[int, int]]:
+def _earlier_orders(
+    day: StationDay, earlier: StationPlan
+) -> tuple[list[list[list[int]]], dict[int, int]]:
     """Per worker of today, the earlier plan's trips (client indices still due);
     and per such client, the worker (index) who had them."""
-    assert day.previous is not None
     index = {c.client_id: i for i, c in enumerate(day.clients)}
     vehicle = {w.worker_id: v for v, w in enumerate(day.workers)}
     orders: list[list[list[int]]] = [[] for _ in day.workers]
     usual: dict[int, int] = {}
-    for route in day.previous.routes:
+    for route in earlier.routes:
         v = vehicle.get(route.worker_id)
         for trip in route.trips:
             kept = [index[s.client_id] for s in trip.stops if s.client_id in index]
@@ -420,17 +428,132 @@ def _earlier_orders(day: StationDay) -> tuple[list[list[list[int]]], dict[int, i
     return orders, usual
 
 
-def _earlier_legs(day: StationDay) -> set[tuple[int, int]]:
-    """The earlier plan's legs between clients still due (station-wide nodes, 0 the
+def _earlier_legs(
+    day: StationDay, earlier: StationPlan, position: Mapping[int, int]
+) -> frozenset[tuple[int, int]]:
+    """The earlier plan's legs between clients still due, as problem nodes (0 the
     station), skipping clients no longer due: taking out a stop keeps the legs around it."""
-    assert day.previous is not None
-    node = {c.client_id: i + 1 for i, c in enumerate(day.clients)}
+    node = {c.client_id: position[i] for i, c in enumerate(day.clients) if i in position}
     legs: set[tuple[int, int]] = set()
-    for route in day.previous.routes:
+    for route in earlier.routes:
         for trip in route.trips:
             path = [0, *(node[s.client_id] for s in trip.stops if s.client_id in node), 0]
             legs.update(itertools.pairwise(path))
-    return legs
+    return frozenset(legs)
+
+
+def _start(
+    day: StationDay,
+    prepared: _Prepared,
+    orders: Sequence[Sequence[Sequence[int]]],
+    position: Mapping[int, int],
+) -> list[list[list[int]]]:
+    """Per worker, the earlier trips (client indices) as a start for the search: only
+    clients the worker may serve today, and a stop that no longer fits taken out."""
+    rules = prepared.rules
+    start: list[list[list[int]]] = []
+    for v, worker in enumerate(day.workers):
+        trips = [
+            [i for i in trip if i in position and v in prepared.allowed[i]] for trip in orders[v]
+        ]
+        trips, _ = _schedulable(
+            [[i + 1 for i in trip] for trip in trips if trip],
+            day.clients,
+            travel=prepared.matrices.travel_s[worker.mode],
+            service=(0, *rules.service),
+            windows=((0, 0), *rules.windows),
+            earliest=max(rules.ready, worker.shift_start),
+            latest_return=worker.shift_end,
+            reload=rules.reload,
+            max_age=rules.max_age,
+        )
+        start.append([[position[node - 1] for node in trip] for trip in trips if trip])
+    return start
+
+
+def _with_keep(
+    problem: RoutingProblem,
+    keep: Keep,
+    chosen: Sequence[Client],
+    workers: Sequence[Worker],
+    settings: Settings,
+) -> RoutingProblem:
+    """``problem`` with ``keep``, its drop penalties raised so that keeping never costs a visit."""
+    slots = sum(vehicle.max_trips for vehicle in problem.vehicles)
+    longest = max((w.shift_end - w.shift_start for w in workers), default=0)
+    visits = len(chosen)
+    extra = balance_bound(str(settings.balance), visits, longest) + keep.bound(visits, slots)
+    penalty = _drop_penalties(chosen, workers, extra=extra)
+    return dataclasses.replace(
+        problem, keep=keep, drop_penalty=(None, *(penalty[c.care_level] for c in chosen))
+    )
+
+
+def _familiar_problem(
+    day: StationDay,
+    settings: Settings,
+    prepared: _Prepared,
+    candidates: Sequence[int],
+    problem: RoutingProblem,
+) -> tuple[RoutingProblem, list[list[list[int]]] | None]:
+    """The problem with the station's usual workers and latest order to keep (weights
+    ``familiar_min`` and ``same_order_min``), and the latest plan's routes as a start."""
+    known = day.familiar
+    if known is None:
+        return problem, None
+    familiar_s = round(settings.familiar_min * 60)
+    order_s = round(settings.same_order_min * 60)
+    vehicle = {w.worker_id: v for v, w in enumerate(day.workers)}
+    usual = tuple(
+        vehicle.get(known.usual.get(day.clients[i].client_id, "")) if familiar_s else None
+        for i in candidates
+    )
+    position = {i: k + 1 for k, i in enumerate(candidates)}
+    latest = known.latest if order_s else None
+    legs = frozenset() if latest is None else _earlier_legs(day, latest, position)
+    if not any(u is not None for u in usual) and not legs:
+        return problem, None
+    keep = Keep(usual=(None, *usual), legs=legs, move_cost=familiar_s, new_leg_cost=order_s)
+    chosen = [day.clients[i] for i in candidates]
+    problem = _with_keep(problem, keep, chosen, day.workers, settings)
+    if latest is None:
+        return problem, None
+    orders, _ = _earlier_orders(day, latest)
+    start = _start(day, prepared, orders, position)
+    # Room for the earlier plan's trips (its reload nodes).
+    vehicles = tuple(
+        dataclasses.replace(v, max_trips=max(v.max_trips, len(trips)))
+        for v, trips in zip(problem.vehicles, start, strict=True)
+    )
+    return dataclasses.replace(problem, vehicles=vehicles), start
+
+
+START_SHARE = 1 / 3  # of the search time, for the search from the latest earlier plan
+
+
+def _solve_familiar(
+    problem: RoutingProblem,
+    params: SearchParams,
+    start: list[list[list[int]]] | None,
+    settings: Settings,
+) -> Solution:
+    """The planner's search; with an earlier plan also one from its routes, the better kept.
+
+    In time mode the search from the earlier routes gets :data:`START_SHARE` of the
+    time; bounded by work, each search gets the work limit (same input, same plan).
+    """
+    if start is None:
+        return solve(problem, params)
+    fresh, again = params, dataclasses.replace(params, restarts=())
+    if not settings.reproducible:
+        fresh = dataclasses.replace(params, time_limit_s=params.time_limit_s * (1 - START_SHARE))
+        again = dataclasses.replace(again, time_limit_s=params.time_limit_s * START_SHARE)
+    found = solve(problem, fresh)
+    try:
+        kept = solve(problem, again, start=start)
+    except SolverError:  # the earlier routes do not fit today's model: the fresh search stands
+        return found
+    return kept if kept.objective < found.objective else found
 
 
 def _replan(day: StationDay, settings: Settings, prepared: _Prepared) -> StationPlan:
@@ -444,67 +567,37 @@ def _replan(day: StationDay, settings: Settings, prepared: _Prepared) -> Station
     So a worker whom no change touches keeps their route, order and times unless
     moving someone is what it takes to serve a client who would otherwise go without.
     """
+    assert day.previous is not None
     candidates = prepared.candidates
     position = {i: k + 1 for k, i in enumerate(candidates)}  # client index -> problem node
-    rules, workers = prepared.rules, day.workers
-    orders, usual = _earlier_orders(day)
-    start: list[list[list[int]]] = []
-    for v, worker in enumerate(workers):
-        trips = [[i for i in trip if v in prepared.allowed[i]] for trip in orders[v]]
-        trips, _ = _schedulable(
-            [[i + 1 for i in trip] for trip in trips if trip],
-            day.clients,
-            travel=prepared.matrices.travel_s[worker.mode],
-            service=(0, *rules.service),
-            windows=((0, 0), *rules.windows),
-            earliest=max(rules.ready, worker.shift_start),
-            latest_return=worker.shift_end,
-            reload=rules.reload,
-            max_age=rules.max_age,
-        )
-        start.append([[position[node - 1] for node in trip] for trip in trips if trip])
-    reach = _reach(day, prepared, candidates)
+    workers = day.workers
+    orders, usual = _earlier_orders(day, day.previous)
+    start = _start(day, prepared, orders, position)
     reach = [
-        _Reach(r.clients, max(r.trips, len(trips))) for r, trips in zip(reach, start, strict=True)
+        _Reach(r.clients, max(r.trips, len(trips)))
+        for r, trips in zip(_reach(day, prepared, candidates), start, strict=True)
     ]
     problem = _routing_problem(
         day,
-        rules,
+        prepared.rules,
         prepared.matrices,
         candidates,
         [prepared.allowed[i] for i in candidates],
         reach,
         balance=str(settings.balance),
     )
-    travel_bound = sum(max(1, w.shift_end - w.shift_start) for w in workers) + 1
+    # Lexicographic: a new leg costs more than all travel, a move more than all new legs.
+    new_leg = sum(max(1, w.shift_end - w.shift_start) for w in workers) + 1
     slots = sum(vehicle.max_trips for vehicle in problem.vehicles)
-    visits = len(candidates)
-    new_leg = travel_bound
     keep = Keep(
         usual=(None, *(usual.get(i) for i in candidates)),
-        legs=frozenset(
-            (a, b)
-            for a, b in (
-                (0 if x == 0 else position.get(x - 1), 0 if y == 0 else position.get(y - 1))
-                for x, y in _earlier_legs(day)
-            )
-            if a is not None and b is not None
-        ),
-        move_cost=new_leg * (visits + slots + 1),
+        legs=_earlier_legs(day, day.previous, position),
+        move_cost=new_leg * (len(candidates) + slots + 1),
         new_leg_cost=new_leg,
     )
     chosen = [day.clients[i] for i in candidates]
-    longest = max((w.shift_end - w.shift_start for w in workers), default=0)
-    extra = balance_bound(str(settings.balance), visits, longest) + keep.bound(visits, slots)
-    penalty = _drop_penalties(chosen, workers, extra=extra)
-    problem = dataclasses.replace(
-        problem,
-        keep=keep,
-        tiers=(),
-        drop_penalty=(None, *(penalty[c.care_level] for c in chosen)),
-    )
-    params = search_params(settings, visits=visits)
-    params = dataclasses.replace(params, restarts=())
+    problem = dataclasses.replace(_with_keep(problem, keep, chosen, workers, settings), tiers=())
+    params = dataclasses.replace(search_params(settings, visits=len(candidates)), restarts=())
     try:
         solution = solve(problem, params, start=start)
     except SolverError:  # the earlier routes do not fit today's model: search afresh
@@ -649,7 +742,45 @@ def _finished(
         routed = sum(len(trip.visits) for trips in solution.trips for trip in trips)
         # Stops the rules check took out (a model bug if ever non-zero).
         solver = {**solver, "left_out_by_check": routed - len(served)}
-    return _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
+    plan = _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
+    return dataclasses.replace(plan, continuity=_continuity(day, settings, prepared, routes))
+
+
+def _continuity(
+    day: StationDay, settings: Settings, prepared: _Prepared, routes: Sequence[Route]
+) -> Continuity | None:
+    """Who has their usual worker today, and why the others do not."""
+    known = day.familiar
+    if known is None or not known.usual:
+        return None
+    worker_of = {stop.client_id: route.worker_id for route in routes for stop in route.stops}
+    vehicle = {w.worker_id: v for v, w in enumerate(day.workers)}
+    kept = 0
+    changed = []
+    for i, client in enumerate(day.clients):
+        usual = known.usual.get(client.client_id)
+        now = worker_of.get(client.client_id)
+        if usual is None or now is None:
+            continue
+        if now == usual:
+            kept += 1
+            continue
+        name = known.names.get(usual, usual)
+        v = vehicle.get(usual)
+        if client.pinned_to and client.pinned_to != usual:
+            pinned = known.names.get(client.pinned_to, client.pinned_to)
+            reason = Message("usual_pinned", {"worker": pinned})
+        elif v is None:
+            reason = Message("usual_away", {"worker": name})
+        elif v not in prepared.allowed[i]:
+            why = _why_not(i, client, day.workers[v], prepared.rules, prepared.matrices, settings)
+            reason = Message("usual_cannot", {"worker": name, "reason": why or RAN_OUT})
+        else:
+            reason = Message(
+                "usual_busy", {"worker": name, "minutes": round(settings.familiar_min)}
+            )
+        changed.append(FaceChange(client.client_id, client.name, usual, name, now, reason))
+    return Continuity(known=kept + len(changed), kept=kept, changed=tuple(changed))
 
 
 @dataclass(frozen=True)

@@ -387,6 +387,10 @@ KEYS: tuple[Key, ...] = (
     Key("day", "reload_min", "reload_min", _Number(0, 1440), "at the station between two trips"),
     Key("day", "balance", "balance", _Choice(Balance),
         "off (least travel), minutes or stops: share the work, never leaving anyone unserved"),
+    Key("day", "familiar_min", "familiar_min", _Number(0, 600),
+        "a client's usual worker is worth this many minutes of travel (0: off)"),
+    Key("day", "same_order_min", "same_order_min", _Number(0, 600),
+        "each leg of the latest earlier plan kept is worth this many minutes of travel (0: off)"),
     Key("food_safety", "max_min_after_departure", "max_min_after_departure", _Number(0, 1440),
         "DB33/T 2399-2021: at most one hour from boxing to delivery"),
     Key("food_safety", "max_min_after_ready", "max_min_after_ready", _Number(0, 1440),
@@ -442,6 +446,8 @@ class Settings:
     meals_ready: int = 10 * 3600 + 30 * 60
     reload_min: float = 5.0
     balance: Balance = Balance.OFF
+    familiar_min: float = 15.0
+    same_order_min: float = 1.0
     max_min_after_departure: float = 60.0
     max_min_after_ready: float = 120.0
     time_limit_s: float = 2.0

@@ -300,6 +300,7 @@ class _Context:
     rejected: frozenset[str]
     due: frozenset[str]  # the clients due on the date, the changes table applied
     pins: dict[str, str] = field(default_factory=dict)  # client id -> the only worker
+    usual: dict[str, str] | None = None  # client id -> usual worker (None: not known here)
     violations: list[str] = field(default_factory=list)
     # client id -> [(station id of the plan section, "routed" | "unserved", where)]
     seen: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -335,6 +336,7 @@ def check_plan(
     rejected_ids: Collection[str] = (),
     changes: Sequence[Change] = (),
     previous: Mapping[str, Any] | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[str]:
     """Every way ``plan_doc`` breaks the rules, as human-readable messages.
 
@@ -357,6 +359,11 @@ def check_plan(
     previous
         For a re-plan: the plan.json it replaced. Its ``revision`` must then say
         exactly what changed (see :func:`check_revision`).
+    history
+        The earlier days' plan.json documents the plan was made with, newest first:
+        the checker then works out every client's usual worker itself
+        (:func:`usual_workers`) and checks the continuity figures against them. Without
+        it, only that they are true of the plan's own routes.
 
     Returns
     -------
@@ -374,6 +381,7 @@ def check_plan(
         return schema_problems
 
     plan_date = dt.date.fromisoformat(plan_doc["date"])
+    usual = None if history is None else usual_workers(clients, workers, history)
     clients, workers, stations, due = _as_on(plan_date, clients, workers, stations, changes)
     paused = frozenset(c.subject for c in changes if c.kind == "pause" and _holds(c, plan_date))
     ctx = _Context(
@@ -385,6 +393,7 @@ def check_plan(
         rejected=frozenset(rejected_ids) - paused,
         due=due,
         pins={c.subject: c.value for c in changes if c.kind == "pin" and _holds(c, plan_date)},
+        usual=usual,
     )
     _check_changes_listed(ctx, plan_doc, changes)
     _check_header(ctx, plan_doc, date)
@@ -422,12 +431,13 @@ def assert_valid_plan(
     rejected_ids: Collection[str] = (),
     changes: Sequence[Change] = (),
     previous: Mapping[str, Any] | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
 ) -> None:
     """Raise ``AssertionError`` listing every violation :func:`check_plan` finds.
 
     Parameters
     ----------
-    plan_doc, clients, workers, stations, settings, date, rejected_ids, changes, previous
+    plan_doc, clients, workers, stations, settings, date, rejected_ids, changes, previous, history
         As for :func:`check_plan`.
     """
     violations = check_plan(
@@ -440,6 +450,7 @@ def assert_valid_plan(
         rejected_ids=rejected_ids,
         changes=changes,
         previous=previous,
+        history=history,
     )
     if violations:
         listing = "\n  - ".join(violations)
@@ -714,6 +725,108 @@ def _reason_problem(reason: Mapping[str, Any]) -> str | None:
     return None
 
 
+def usual_workers(
+    clients: Sequence[Client], workers: Sequence[Worker], history: Sequence[Mapping[str, Any]]
+) -> dict[str, str]:
+    """client id -> usual worker, worked out independently of the planner.
+
+    The client's ``usual_worker`` cell when it names a worker of their station; else
+    the worker who brought their lunch on most of the ``history`` plans (plan.json
+    documents, newest first), the newest of them on a tie, among the station's workers.
+    """
+    station_of = {w.worker_id: w.station_id for w in workers}
+    counts: dict[str, Counter[str]] = {}
+    first_seen: dict[tuple[str, str], int] = {}
+    for age, doc in enumerate(history):
+        for st in doc["stations"]:
+            if st["error"] is not None:
+                continue
+            for route in st["routes"]:
+                for trip in route["trips"]:
+                    for stop in trip["stops"]:
+                        key = (stop["client_id"], route["worker_id"])
+                        counts.setdefault(stop["client_id"], Counter())[route["worker_id"]] += 1
+                        first_seen.setdefault(key, age)
+    usual = {}
+    for client in clients:
+        if client.usual_worker:
+            if station_of.get(client.usual_worker) == client.station_id:
+                usual[client.client_id] = client.usual_worker
+            continue
+        seen = {
+            w: n
+            for w, n in counts.get(client.client_id, Counter()).items()
+            if station_of.get(w) == client.station_id
+        }
+        if seen:
+            best = max(seen.values())
+            newest = min(first_seen[(client.client_id, w)] for w, n in seen.items() if n == best)
+            tied = [
+                w
+                for w, n in seen.items()
+                if n == best and first_seen[(client.client_id, w)] == newest
+            ]
+            usual[client.client_id] = max(tied)
+    return usual
+
+
+def _check_continuity(ctx: _Context, st: Mapping[str, Any], where: str) -> None:
+    """What the plan says of familiar faces: true of its routes (and of the usual workers,
+    when the checker was given the history to work them out)."""
+    continuity = st.get("continuity")
+    worker_of = {
+        stop["client_id"]: route["worker_id"]
+        for route in st["routes"]
+        for trip in route["trips"]
+        for stop in trip["stops"]
+    }
+    if ctx.usual is not None:
+        expected = {
+            c: w
+            for c, w in ctx.usual.items()
+            if c in worker_of and ctx.clients[c].station_id == st["station_id"]
+        }
+        if not expected and continuity is not None and continuity["known"]:
+            ctx.flag(
+                f"{where}: continuity counts {continuity['known']} clients, "
+                "but nobody's usual worker is known"
+            )
+        if expected and continuity is None:
+            ctx.flag(
+                f"{where}: {len(expected)} served clients have a usual worker; "
+                "no continuity reported"
+            )
+        if continuity is None:
+            return
+        kept = sum(1 for c, w in expected.items() if worker_of[c] == w)
+        if (continuity["known"], continuity["kept"]) != (len(expected), kept):
+            ctx.flag(
+                f"{where}: continuity says {continuity['kept']} of {continuity['known']} with "
+                f"their usual worker; the plan has {kept} of {len(expected)}"
+            )
+        said = {f["client_id"]: (f["usual"], f["worker"]) for f in continuity["changed"]}
+        truth = {c: (w, worker_of[c]) for c, w in expected.items() if worker_of[c] != w}
+        if said != truth:
+            ctx.flag(
+                f"{where}: continuity lists {sorted(said.items())}, "
+                f"the plan says {sorted(truth.items())}"
+            )
+        return
+    if continuity is None:
+        return
+    for face in continuity["changed"]:
+        if worker_of.get(face["client_id"]) != face["worker"] or face["usual"] == face["worker"]:
+            ctx.flag(
+                f"{where}: continuity: client {face['client_id']} is not served by "
+                f"{face['worker']} instead of their usual worker"
+            )
+        problem = _reason_problem(face["reason"])
+        if problem:
+            ctx.flag(f"{where}: continuity: client {face['client_id']} {problem}")
+    if continuity["kept"] + len(continuity["changed"]) != continuity["known"]:
+        ctx.flag(f"{where}: continuity: kept + changed != known")
+
+
 def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
     station_id = st["station_id"]
     where = f"station {station_id}"
@@ -739,6 +852,7 @@ def _check_station(ctx: _Context, st: Mapping[str, Any]) -> None:
             )
     _check_station_counts(ctx, st, where)
     _check_advice(ctx, st, where)
+    _check_continuity(ctx, st, where)
     if station is None:
         # The planner reports rejected rows naming a station the input lacks under a
         # failed section of that id: allowed, as long as that is all it holds.

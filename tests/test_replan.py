@@ -112,7 +112,7 @@ def planned(tmp_path: Path) -> tuple[Path, Path, Path, dict[str, Any]]:
     sent = tmp_path / "sent"
     shutil.copytree(day, sent)
     first = _doc(day)
-    assert len({w for w in _workers_of(first).values()}) >= 2, "the case needs two busy workers"
+    assert len(set(_workers_of(first).values())) >= 2, "the case needs two busy workers"
     return data, day, sent, first
 
 
@@ -123,7 +123,7 @@ def _replan(day: Path, changes: Path, *options: str) -> Any:
 def test_an_absence_moves_exactly_the_absent_workers_clients(
     planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    data, day, sent, first = planned
+    data, day, _, first = planned
     before = _workers_of(first)
     absent = max(set(before.values()), key=lambda w: sum(1 for v in before.values() if v == w))
     changes = _changes(tmp_path / "今天.csv", [["请假", absent, "2026-12-07", "", "", "", "病假"]])
@@ -165,7 +165,7 @@ def test_a_pause_takes_out_one_stop_and_leaves_everyone_else_identical(
     assert [c for c, _ in _route(plan, owner)] == [
         c for c, _ in _route(first, owner) if c != paused
     ]
-    for worker in {w for w in before.values()} - {owner}:
+    for worker in set(before.values()) - {owner}:
         assert _route(plan, worker) == _route(first, worker)
         assert _page(day, worker) == _page(sent, worker), f"{worker}'s page changed"
     revision = plan["revision"]
@@ -181,7 +181,7 @@ def test_a_pause_takes_out_one_stop_and_leaves_everyone_else_identical(
 def test_a_second_replan_keeps_pages_it_does_not_touch(
     planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    data, day, sent, first = planned
+    data, day, _, first = planned
     before = _workers_of(first)
     absent = sorted(set(before.values()))[0]
     one = _changes(tmp_path / "a.csv", [["请假", absent, "2026-12-07"]])

@@ -150,6 +150,7 @@ _COLUMNS_ZH: dict[str, dict[str, str]] = {
         "address": "地址",
         "phone": "电话",
         "notes": "备注",
+        "usual_worker": "常用送餐员",
     },
     "changes": {
         "kind": "类型",
@@ -241,6 +242,11 @@ _FOLDER: dict[str, dict[str, str]] = {
         "or one .xlsx workbook holding them as sheets",
         "zh": "请使用存放站点表、送餐员表和服务对象表（.csv 或 .xlsx）的文件夹，"
         "或一个把三张表作为工作表的 .xlsx 工作簿",
+    },
+    "usual_not_of_station": {
+        "en": "{worker} is not a worker of station {station}; the usual worker is taken "
+        "from the earlier plans instead",
+        "zh": "{worker}不是站点{station}的送餐员；常用送餐员改为按以往的规划推断",
     },
     "not_a_table_file": {
         "en": "pass a .csv file or an .xlsx workbook holding the {table} table",

@@ -20,6 +20,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no worker with all of the skills {skills}",
         "zh": "没有同时具备{skills}技能的送餐员",
     },
+    # -- why a client has another worker than their usual one today
+    "usual_away": {
+        "en": "{worker} is not at work today",
+        "zh": "{worker}今天不上班",
+    },
+    "usual_cannot": {
+        "en": "{worker} cannot bring it today: {reason}",
+        "zh": "{worker}今天送不到：{reason}",
+    },
+    "usual_pinned": {
+        "en": "pinned to {worker} today (changes table)",
+        "zh": "变动表指定今天由{worker}送",
+    },
+    "usual_busy": {
+        "en": "{worker}'s day is full: keeping them would leave someone without lunch or "
+        "cost more than {minutes} minutes of travel",
+        "zh": "{worker}今天排不开：保持原送餐员会让别人吃不上饭，或多走{minutes}分钟以上的路",
+    },
     "pinned_worker_away": {
         "en": "pinned to worker {worker} (changes table), who is not at work today",
         "zh": "变动表指定由送餐员{worker}送餐，但{worker}今天不上班",

@@ -170,6 +170,12 @@ CLIENTS = Table(
         Column("address", False, ("地址", "住址", "家庭住址", "详细地址"), "street address"),
         Column("phone", False, _PHONE, "phone number"),
         Column("notes", False, ("备注", "说明"), "free text for the worker"),
+        Column(
+            "usual_worker",
+            False,
+            ("常用送餐员", "固定送餐员", "熟悉的送餐员", "usual worker"),
+            "the worker_id the client is used to (default: from the earlier plans)",
+        ),
     ),
     signature=(("care_level",), ("address", "lat", "lon")),
     identifying=("name", "lat", "lon", "address", "phone"),

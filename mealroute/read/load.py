@@ -273,6 +273,7 @@ def _client(row: RowReader, stations: _Stations, first_row: dict[str, int]) -> C
         phone=phone,
         notes=row.text("notes"),
         source=row.source,
+        usual_worker=row.text("usual_worker"),
     )
 
 
@@ -506,6 +507,7 @@ def _dataset(
     stations = _Stations(table("stations"), issues)
     workers = _workers(read.tables.get("workers"), stations, issues)
     clients, rejected = _clients(table("clients"), stations, issues)
+    clients = _usual_workers(read.tables.get("clients"), clients, workers, issues)
     changes = changes_from(
         read.tables.get("changes"), stations.usable.values(), workers, clients, rejected, issues
     )
@@ -517,6 +519,35 @@ def _dataset(
         issues=tuple(issues),
         changes=tuple(changes),
     )
+
+
+def _usual_workers(
+    raw: RawTable | None, clients: list[Client], workers: list[Worker], issues: list[Issue]
+) -> list[Client]:
+    """Clients whose ``usual_worker`` is not a worker of their station lose it, with a warning."""
+    station_of = {w.worker_id: w.station_id for w in workers}
+    checked = []
+    for client in clients:
+        usual = client.usual_worker
+        if usual and station_of.get(usual) != client.station_id:
+            source = client.source
+            issues.append(
+                Issue(
+                    Severity.WARNING,
+                    source.file if source else (raw.label if raw else ""),
+                    source.row if source else None,
+                    raw.header("usual_worker") if raw else "usual_worker",
+                    usual,
+                    Message(
+                        "usual_not_of_station",
+                        {"worker": usual, "station": client.station_id},
+                    ),
+                )
+            )
+            checked.append(replace(client, usual_worker=""))
+        else:
+            checked.append(client)
+    return checked
 
 
 def dataset_from_dir(data_dir: Path, datum: Mapping[str, Datum] | None = None) -> Dataset:

@@ -131,6 +131,11 @@ _ZH: dict[str, str] = {
     "colon": "：",
     "plan_id": "计划编号 {id}",
     "planned_at": "{moment} 生成",
+    # the same familiar face
+    "familiar_title": "熟悉的送餐员",
+    "stand_in": "平时由{worker}送，今天请您代送",
+    "familiar_share": "{known} 位有常用送餐员的服务对象中，{kept} 位今天仍由他/她送（{percent}%）",
+    "familiar_changed": "{name} 常由{usual}送，今天由{worker}送",
     # a re-plan: what changed
     "updated_title": "安排已更新（{moment}）",
     "updated_summary": "新增 {added} 站，取消 {removed} 站，{retimed} 站时间有变",
@@ -323,6 +328,11 @@ _EN: dict[str, str] = {
     "colon": ": ",
     "plan_id": "Plan {id}",
     "planned_at": "made {moment}",
+    # the same familiar face
+    "familiar_title": "Familiar faces",
+    "stand_in": "usually brought by {worker}; today by you",
+    "familiar_share": "{kept} of {known} clients with a usual worker have them today ({percent}%)",
+    "familiar_changed": "{name}, usually with {usual}, today with {worker}",
     # a re-plan: what changed
     "updated_title": "Updated ({moment})",
     "updated_summary": "{added} stops added, {removed} taken off, {retimed} at a new time",

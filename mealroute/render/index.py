@@ -171,6 +171,11 @@ def render_index(plan: Plan, *, lang: str) -> str:
         xlsx_href=link(paths.INDEX_HTML, paths.ROUTES_XLSX),
         json_href=link(paths.INDEX_HTML, paths.PLAN_JSON),
         changes_href=link(paths.INDEX_HTML, paths.CHANGES_HTML),
+        worker_names={
+            (station.station_id, route.worker_id): route.name or route.worker_id
+            for station in plan.stations
+            for route in station.routes
+        },
     )
 
 

@@ -430,6 +430,12 @@ def render_worker_map(
         "trip_times": _trip_times(route, lang),
         "dashes": [trip_dash(k) for k in range(len(route.trips))],
         "change": change,
+        # clients used to another worker: their usual one's name, so this worker knows
+        "stand_in": {
+            face.client_id: face.usual_name
+            for face in (station.continuity.changed if station.continuity else ())
+            if face.worker == route.worker_id
+        },
         # per client id: (how their stop changed, the other worker's name)
         "marks": {c.client_id: (c, colleague(c)) for c in changed},
         "removed": [(c, colleague(c)) for c in changed if c.kind == StopChangeKind.REMOVED],

@@ -123,8 +123,18 @@ def _redact_unserved(client: Unserved) -> Unserved:
 
 
 def _redact_station(station: StationPlan) -> StationPlan:
+    continuity = station.continuity
+    if continuity is not None:
+        continuity = dataclasses.replace(
+            continuity,
+            changed=tuple(
+                dataclasses.replace(face, name=redact_name(face.name))
+                for face in continuity.changed
+            ),
+        )
     return dataclasses.replace(
         station,
+        continuity=continuity,
         routes=tuple(_redact_route(route) for route in station.routes),
         unserved=tuple(_redact_unserved(client) for client in station.unserved),
     )
