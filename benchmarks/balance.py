@@ -15,16 +15,13 @@ minutes and of stops. Results are tabled in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 
 from mealroute.day import plan_day
 from mealroute.render.index import WorkerDay
-from mealroute.settings import Settings
 
-from .run_solomon import RESULTS, describe_machine
+from .run_solomon import RESULTS, append_rows, describe_machine, planning_settings
 
 OUT = RESULTS / "balance.csv"
 
@@ -40,11 +37,7 @@ def main() -> None:
     machine = describe_machine()
     rows = []
     for balance in ("off", "minutes", "stops"):
-        settings = Settings.for_data_dir(Path(args.data)).replace(balance=balance, advice=False)
-        if args.seconds is None:
-            settings = settings.replace(reproducible=True)
-        else:
-            settings = settings.replace(time_limit_s=args.seconds)
+        settings, _ = planning_settings(args.data, args.seconds, balance=balance)
         plan = plan_day(args.data, date, settings, jobs=args.jobs)
         for station in plan.stations:
             days = [WorkerDay.of(route) for route in station.routes]
@@ -68,13 +61,7 @@ def main() -> None:
             }
             rows.append(row)
             print(row, flush=True)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    new = not OUT.exists()
-    with OUT.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
+    append_rows(OUT, rows)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ served and travel. One row per weighting and day goes to
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import itertools
 from pathlib import Path
@@ -26,9 +25,8 @@ from pathlib import Path
 from mealroute.day import plan_dataset
 from mealroute.model import Plan
 from mealroute.read.load import dataset_from_path
-from mealroute.settings import Settings
 
-from .run_solomon import RESULTS, describe_machine
+from .run_solomon import RESULTS, append_rows, describe_machine, planning_settings
 
 OUT = RESULTS / "continuity.csv"
 WEIGHTS = (("alone", None, None), ("15/1", 15.0, 1.0), ("5/0.5", 5.0, 0.5), ("15/0", 15.0, 0.0))
@@ -58,13 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     first = dt.date.fromisoformat(args.date)
     machine = describe_machine()
-    base = Settings.for_data_dir(Path(args.data)).replace(advice=False)
-    base = (
-        base.replace(reproducible=True)
-        if args.seconds is None
-        else base.replace(time_limit_s=args.seconds, reproducible=False)
-    )
-    mode = "reproducible" if args.seconds is None else f"{args.seconds:g}s"
+    base, mode = planning_settings(args.data, args.seconds)
     dataset = dataset_from_path(Path(args.data), base.datum)
     rows = []
     for label, familiar_min, same_order_min in WEIGHTS:
@@ -99,12 +91,7 @@ def main() -> None:
                 )
                 print(rows[-1])
             history.insert(0, plan)
-    new = not OUT.exists()
-    with OUT.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
+    append_rows(OUT, rows)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ One row per morning and way goes to ``benchmarks/results/replan.csv``; the table
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import random
 import time
@@ -31,9 +30,8 @@ from mealroute.day import plan_dataset, replan_dataset
 from mealroute.model import Change, ChangeKind, Dataset
 from mealroute.read.load import dataset_from_path
 from mealroute.revision import revision
-from mealroute.settings import Settings
 
-from .run_solomon import RESULTS, describe_machine
+from .run_solomon import RESULTS, append_rows, describe_machine, planning_settings
 
 OUT = RESULTS / "replan.csv"
 
@@ -68,13 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     date = dt.date.fromisoformat(args.date)
     machine = describe_machine()
-    settings = Settings.for_data_dir(Path(args.data)).replace(advice=False)
-    settings = (
-        settings.replace(reproducible=True)
-        if args.seconds is None
-        else settings.replace(time_limit_s=args.seconds, reproducible=False)
-    )
-    mode = "reproducible" if args.seconds is None else f"{args.seconds:g}s"
+    settings, mode = planning_settings(args.data, args.seconds)
     dataset = dataset_from_path(Path(args.data), settings.datum)
     published = plan_dataset(dataset, date, settings, jobs=args.jobs)
     rows = []
@@ -107,12 +99,7 @@ def main() -> None:
                 }
             )
             print(rows[-1])
-    new = not OUT.exists()
-    with OUT.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
+    append_rows(OUT, rows)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from mealroute import planner
+from mealroute.settings import Settings
 
 from .engines import SCALE, Run, run_ortools
 from .pyvrp_engine import pyvrp_version, run_pyvrp
@@ -317,3 +319,25 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def append_rows(path: Path, rows: list[dict[str, object]]) -> None:
+    """Append ``rows`` to the CSV at ``path`` (its header first, when it is new)."""
+    if not rows:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)
+
+
+def planning_settings(data: str, seconds: float | None, **overrides: Any) -> tuple[Settings, str]:
+    """The data folder's settings for a planner benchmark, advice off, and the mode's name:
+    reproducible (bounded by work) when ``seconds`` is None, else that many per station."""
+    settings = Settings.for_data_dir(Path(data)).replace(advice=False, **overrides)
+    if seconds is None:
+        return settings.replace(reproducible=True), "reproducible"
+    return settings.replace(time_limit_s=seconds, reproducible=False), f"{seconds:g}s"

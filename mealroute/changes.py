@@ -39,6 +39,20 @@ from .model import (
 )
 
 
+def from_time(changes: tuple[Change, ...], date: dt.date, at: int) -> tuple[Change, ...]:
+    """The changes as they act from ``at`` on ``date`` (re-planning mid-round).
+
+    A worker absent on the date leaves at ``at``: what they delivered before is done
+    (an ``early`` change at ``at`` in place of the absence).
+    """
+    return tuple(
+        replace(change, kind=ChangeKind.EARLY, value=at, start=date, end=date)
+        if change.kind == ChangeKind.ABSENT and change.holds_on(date)
+        else change
+        for change in changes
+    )
+
+
 def day_dataset(dataset: Dataset, date: dt.date) -> tuple[Dataset, tuple[Change, ...]]:
     """``dataset`` as it is on ``date``, and the changes that hold that day (table order)."""
     by_subject: dict[tuple[bool, str], list[Change]] = defaultdict(list)

@@ -525,6 +525,16 @@ def replan(
             metavar="FILE",
         ),
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Re-plan from this time, in the middle of the round: stops served before it "
+            "stay, a worker on a trip keeps its meals, new trips leave from it.",
+            show_default=False,
+            metavar="HH:MM",
+        ),
+    ] = None,
     data: Annotated[
         Path | None,
         typer.Option(
@@ -589,6 +599,7 @@ def replan(
     otherwise go without. The folder is replaced as a whole; the plan it held is kept
     in <DAY_FOLDER>.history/; changes.html says what changed for each worker.
     """
+    from .clock import parse_clock
     from .continuity import earlier_plans
     from .day import MergeError, now, unknown_stations
     from .pack import is_pack
@@ -598,6 +609,12 @@ def replan(
 
     started = time.perf_counter()
     voice = _early_voice(lang, day_folder, quiet)
+    from_time = None
+    if at is not None:
+        try:
+            from_time = parse_clock(at)
+        except ValueError:
+            raise voice.fail("bad_at", EXIT_USAGE, value=at) from None
     plan_file = day_folder / "plan.json"
     if not plan_file.is_file() or not is_pack(day_folder):
         raise voice.fail("replan_no_plan", EXIT_NOTHING, path=str(day_folder))
@@ -669,6 +686,7 @@ def replan(
                         now=now(),
                         previous=previous,
                         history=earlier_plans(day_folder, previous.date),
+                        at=from_time,
                     )
                 except MergeError as error:
                     logger.error("end status=not-planned reason=settings")
@@ -772,6 +790,7 @@ def _plan_with_progress(
     now: dt.datetime,
     previous: Plan | None = None,
     history: Sequence[Plan] = (),
+    at: int | None = None,
 ) -> Plan:
     from .cluster import ClusterError
     from .day import plan_dataset, replan_dataset
@@ -800,6 +819,8 @@ def _plan_with_progress(
             "scheduler": scheduler,
             "history": history,
         }
+        if at is not None:
+            options["at"] = at
         try:
             if previous is not None:
                 return replan_dataset(dataset, previous, settings, **options)

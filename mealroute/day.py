@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .changes import day_dataset
+from .changes import day_dataset, from_time
 from .continuity import familiar
 from .errors import InputError
 from .model import Dataset, Plan, StationPlan
@@ -56,6 +56,7 @@ def plan_dataset(
     pool: StationPool | None = None,
     previous: Plan | None = None,
     history: Sequence[Plan] = (),
+    at: int | None = None,
 ) -> Plan:
     """Plan every station of ``dataset`` (or those in ``stations``) for ``date``.
 
@@ -82,6 +83,10 @@ def plan_dataset(
     previous
         The published plan of the day: each station it planned is changed as
         little as needed instead of planned afresh (see :func:`replan_dataset`).
+    at
+        With ``previous``: re-plan from this time of day (seconds since midnight), in
+        the middle of the round (see :func:`mealroute.planner.plan_station`); an
+        absence then starts at ``at``.
     history
         Earlier days' plans, newest first (:func:`mealroute.continuity.earlier_plans`):
         each client's usual worker and each station's latest order come from them
@@ -93,6 +98,8 @@ def plan_dataset(
         When a ``scheduler`` is given but cannot be used; nothing is planned then.
     """
     moment = planned_at or now()
+    if at is not None:
+        dataset = replace(dataset, changes=from_time(dataset.changes, date, at))
     roster = dataset.workers  # absent ones too: a client's usual worker may be away today
     dataset, applied = day_dataset(dataset, date)
     days, orphans = station_days(dataset, date, only=stations)
@@ -110,7 +117,7 @@ def plan_dataset(
     ]
     if previous is not None:
         earlier = {s.station_id: s for s in previous.stations if s.error is None}
-        days = [replace(d, previous=earlier.get(d.station.station_id)) for d in days]
+        days = [replace(d, previous=earlier.get(d.station.station_id), at=at) for d in days]
     planned = {day.station.station_id for day in days}
     if scheduler:
         from .cluster import plan_stations_on_cluster

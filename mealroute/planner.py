@@ -90,6 +90,8 @@ class StationDay:
     # The station's published plan of the day: plan_station then changes it as
     # little as needed (see _replan) instead of planning from scratch.
     previous: StationPlan | None = None
+    # With ``previous``: re-plan from this time of day (seconds), mid-round (_replan_at).
+    at: int | None = None
 
 
 def station_days(
@@ -369,6 +371,8 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         return _station_plan(
             day, settings, routes=(), unserved=tuple(_unserved(c, reason) for c in clients)
         )
+    if day.previous is not None and day.at is not None:
+        return _replan_at(day, date, settings)
     prepared = _Prepared.build(day, settings)
     # Only clients some worker could serve go to the solver (the others have a reason).
     candidates = prepared.candidates
@@ -623,6 +627,138 @@ def _replan(day: StationDay, settings: Settings, prepared: _Prepared) -> Station
             "seconds": round(solution.seconds, 3),
             "moved": moved,
         },
+    )
+
+
+def _replan_at(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
+    """Re-plan the station's published plan from ``day.at`` on, in the middle of the round.
+
+    What is done is done: a stop whose service started before ``at`` stays as it was.
+    A worker on a trip at ``at`` carries that trip's meals: the trip goes on with its
+    remaining stops in its order (minus clients no longer due, the times after them
+    earlier, never later: the food-safety clock of the trip keeps running from its
+    departure), and the worker takes new meals only back at the station. A worker who
+    drops out (absent, or leaving before the trip is back) ends the trip after the last
+    stop served: those meals are taken as lost, and the kitchen boxes new ones for the
+    trip's remaining clients, who go to the others. Everything not yet on the road is
+    re-planned from ``at`` with as little upheaval as :func:`_replan` makes.
+    """
+    assert day.previous is not None
+    assert day.at is not None
+    at = day.at
+    working = {w.worker_id: w for w in day.workers}
+    due = {c.client_id for c in day.clients}
+    source = travel_source(settings)
+    reload = round(settings.reload_min * 60)
+    fixed: dict[str, list[Trip]] = {}
+    taken: set[str] = set()  # served before ``at``, or on a bike on the road
+    free_from: dict[str, int] = {}
+    for route in day.previous.routes:
+        worker = working.get(route.worker_id)
+        for trip in route.trips:
+            if trip.depart >= at:
+                continue  # not on the road yet: re-planned
+            done = [s for s in trip.stops if s.start < at]
+            rest = [s for s in trip.stops if s.start >= at and s.client_id in due]
+            carried = _carried_on(trip, done, rest, day.station, route.mode, source)
+            if worker is None or carried.return_ > worker.shift_end:
+                carried = _carried_on(trip, done, [], day.station, route.mode, source)
+            taken.update(s.client_id for s in carried.stops)
+            taken.update(s.client_id for s in done)
+            if carried.stops:
+                fixed.setdefault(route.worker_id, []).append(carried)
+                free_from[route.worker_id] = carried.return_ + reload
+    rest_workers = []
+    for worker in day.workers:
+        start = max(worker.shift_start, at, free_from.get(worker.worker_id, 0))
+        if start < worker.shift_end:
+            rest_workers.append(dataclasses.replace(worker, shift_start=start))
+    future = dataclasses.replace(
+        day.previous,
+        routes=tuple(
+            dataclasses.replace(r, trips=tuple(t for t in r.trips if t.depart >= at))
+            for r in day.previous.routes
+        ),
+    )
+    rest_day = dataclasses.replace(
+        day,
+        workers=tuple(rest_workers),
+        clients=tuple(c for c in day.clients if c.client_id not in taken),
+        previous=future,
+        at=None,
+    )
+    later = plan_station(rest_day, date, settings)
+    new_trips = {r.worker_id: r.trips for r in later.routes}
+    routes = []
+    for worker in day.workers:
+        trips = (*fixed.get(worker.worker_id, ()), *new_trips.get(worker.worker_id, ()))
+        if trips:
+            routes.append(
+                Route(
+                    worker_id=worker.worker_id,
+                    name=worker.name,
+                    mode=worker.mode,
+                    capacity=worker.capacity,
+                    trips=tuple(trips),
+                    phone=worker.phone,
+                    shift=(worker.shift_start, worker.shift_end),
+                )
+            )
+    drawn = _drawn(day.station, tuple(routes), source)
+    plan = _station_plan(
+        day,
+        settings,
+        routes=drawn,
+        unserved=later.unserved[len(day.rejected) :],
+        error=later.error,
+        solver={**later.solver, "at": format_clock(at), "kept_on_the_road": len(taken)},
+    )
+    prepared = _Prepared.build(day, settings) if day.familiar and day.familiar.usual else None
+    continuity = None if prepared is None else _continuity(day, settings, prepared, drawn)
+    return dataclasses.replace(plan, continuity=continuity)
+
+
+def _carried_on(
+    trip: Trip,
+    done: Sequence[Stop],
+    rest: Sequence[Stop],
+    station: Station,
+    mode: Any,
+    source: TravelSource,
+) -> Trip:
+    """``trip`` with the stops ``done`` as they were, then ``rest`` in their order at the
+    earliest (no later than published, as stops are only taken out), then back."""
+    stops = [*done, *rest]
+    if not stops:
+        return dataclasses.replace(trip, stops=())
+    points = [(station.lat, station.lon), *((s.lat, s.lon) for s in stops)]
+    matrices = source.matrices(points, {mode})
+    travel, distance = matrices.travel_s[mode], matrices.distance_m[mode]
+    timed = list(done)
+    clock = done[-1].depart if done else trip.depart
+    for k, stop in enumerate(rest, start=len(done) + 1):
+        leg = int(travel[k - 1, k])
+        arrive = clock + leg
+        start = max(arrive, stop.window[0])
+        timed.append(
+            dataclasses.replace(
+                stop,
+                arrive=arrive,
+                start=start,
+                depart=start + (stop.depart - stop.start),
+                travel_s=leg,
+                distance_m=int(distance[k - 1, k]),
+            )
+        )
+        clock = timed[-1].depart
+    last = len(stops)
+    back = int(travel[last, 0])
+    return Trip(
+        depart=trip.depart,
+        return_=clock + back,
+        stops=tuple(timed),
+        return_travel_s=back,
+        return_distance_m=int(distance[last, 0]),
     )
 
 

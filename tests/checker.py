@@ -30,7 +30,16 @@ from geopy.distance import geodesic
 
 import mealroute
 from mealroute.errors import SettingsError
-from mealroute.model import WEEKDAYS, CareLevel, Change, Client, Mode, Station, Worker
+from mealroute.model import (
+    WEEKDAYS,
+    CareLevel,
+    Change,
+    ChangeKind,
+    Client,
+    Mode,
+    Station,
+    Worker,
+)
 from mealroute.settings import Settings
 
 # Per-leg rounding tolerance: the planner rounds each leg to whole metres and seconds.
@@ -301,6 +310,7 @@ class _Context:
     due: frozenset[str]  # the clients due on the date, the changes table applied
     pins: dict[str, str] = field(default_factory=dict)  # client id -> the only worker
     usual: dict[str, str] | None = None  # client id -> usual worker (None: not known here)
+    at: int | None = None  # a re-plan from this time: trips that left before it are history
     violations: list[str] = field(default_factory=list)
     # client id -> [(station id of the plan section, "routed" | "unserved", where)]
     seen: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -337,6 +347,7 @@ def check_plan(
     changes: Sequence[Change] = (),
     previous: Mapping[str, Any] | None = None,
     history: Sequence[Mapping[str, Any]] | None = None,
+    at: int | None = None,
 ) -> list[str]:
     """Every way ``plan_doc`` breaks the rules, as human-readable messages.
 
@@ -359,6 +370,11 @@ def check_plan(
     previous
         For a re-plan: the plan.json it replaced. Its ``revision`` must then say
         exactly what changed (see :func:`check_revision`).
+    at
+        With ``previous``: the plan re-plans from this time of day (seconds). What was
+        done before it must be as published, a trip on the road keeps its worker and its
+        meals, and nothing else leaves before it (see :func:`check_before`); an absence
+        starts at ``at``.
     history
         The earlier days' plan.json documents the plan was made with, newest first:
         the checker then works out every client's usual worker itself
@@ -381,6 +397,13 @@ def check_plan(
         return schema_problems
 
     plan_date = dt.date.fromisoformat(plan_doc["date"])
+    if at is not None:  # README: an absence entered with --at starts then
+        changes = [
+            dataclasses.replace(c, kind=ChangeKind.EARLY, value=at, start=plan_date, end=plan_date)
+            if c.kind == "absent" and _holds(c, plan_date)
+            else c
+            for c in changes
+        ]
     usual = None if history is None else usual_workers(clients, workers, history)
     clients, workers, stations, due = _as_on(plan_date, clients, workers, stations, changes)
     paused = frozenset(c.subject for c in changes if c.kind == "pause" and _holds(c, plan_date))
@@ -394,6 +417,7 @@ def check_plan(
         due=due,
         pins={c.subject: c.value for c in changes if c.kind == "pin" and _holds(c, plan_date)},
         usual=usual,
+        at=at,
     )
     _check_changes_listed(ctx, plan_doc, changes)
     _check_header(ctx, plan_doc, date)
@@ -415,6 +439,8 @@ def check_plan(
     _check_totals(ctx, plan_doc)
     if previous is not None:
         ctx.violations += check_revision(plan_doc, previous)
+        if at is not None:
+            ctx.violations += check_before(plan_doc, previous, at, due)
     elif "revision" in plan_doc:
         ctx.flag("the plan has a revision, but no previous plan was given to check it by")
     return ctx.violations
@@ -432,13 +458,11 @@ def assert_valid_plan(
     changes: Sequence[Change] = (),
     previous: Mapping[str, Any] | None = None,
     history: Sequence[Mapping[str, Any]] | None = None,
+    at: int | None = None,
 ) -> None:
     """Raise ``AssertionError`` listing every violation :func:`check_plan` finds.
 
-    Parameters
-    ----------
-    plan_doc, clients, workers, stations, settings, date, rejected_ids, changes, previous, history
-        As for :func:`check_plan`.
+    The parameters are those of :func:`check_plan`.
     """
     violations = check_plan(
         plan_doc,
@@ -451,6 +475,7 @@ def assert_valid_plan(
         changes=changes,
         previous=previous,
         history=history,
+        at=at,
     )
     if violations:
         listing = "\n  - ".join(violations)
@@ -474,6 +499,80 @@ def _visits(route: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     if route is None:
         return []
     return [(s["client_id"], s["start"]) for t in route["trips"] for s in t["stops"]]
+
+
+def _trips_by_worker(plan_doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    return {r["worker_id"]: r["trips"] for st in plan_doc["stations"] for r in st["routes"]}
+
+
+def check_before(
+    plan_doc: Mapping[str, Any], previous: Mapping[str, Any], at: int, due: Collection[str]
+) -> list[str]:
+    """What was done before a mid-round re-plan at ``at`` is as published.
+
+    Every stop served before ``at`` is in the new plan with the same worker and times;
+    a trip that left before ``at`` is in the new plan with the same departure and its
+    stops a subsequence of the published ones (its meals are on that bike: nobody else
+    brings them, and they stay in order); when its worker carries on, every remaining
+    client still due stays on it. No other trip leaves before ``at``.
+    """
+    date = dt.date.fromisoformat(plan_doc["date"])
+
+    def secs(text: str) -> int:
+        moment = dt.datetime.fromisoformat(text)
+        return round((moment - dt.datetime.combine(date, dt.time())).total_seconds())
+
+    problems = []
+    old, new = _trips_by_worker(previous), _trips_by_worker(plan_doc)
+    for worker, trips in old.items():
+        mine = {secs(t["depart"]): t for t in new.get(worker, ())}
+        for trip in trips:
+            depart = secs(trip["depart"])
+            if depart >= at:
+                continue
+            done = [s for s in trip["stops"] if secs(s["start"]) < at]
+            now = mine.get(depart)
+            if now is None:
+                if done:
+                    problems.append(
+                        f"worker {worker}: the trip that left at {_hms(depart)} and served "
+                        f"{len(done)} stops before the re-plan is gone"
+                    )
+                continue
+            ids = [s["client_id"] for s in now["stops"]]
+            published = [s["client_id"] for s in trip["stops"]]
+            if [c for c in published if c in ids] != ids:
+                problems.append(
+                    f"worker {worker}: the trip that left at {_hms(depart)} has stops "
+                    f"{ids}, not those it left with in their order {published}"
+                )
+            for stop, kept in zip(done, now["stops"], strict=False):
+                if (stop["client_id"], stop["start"]) != (kept["client_id"], kept["start"]):
+                    problems.append(
+                        f"worker {worker}: stop of {stop['client_id']} at "
+                        f"{stop['start'][11:16]}, served before the re-plan, changed"
+                    )
+            if len(now["stops"]) > len(done):  # carried on: every remaining client still due
+                missing = [
+                    s["client_id"]
+                    for s in trip["stops"][len(done) :]
+                    if s["client_id"] in due and s["client_id"] not in ids
+                ]
+                if missing:
+                    problems.append(
+                        f"worker {worker}: meals of {missing} are on the trip that left at "
+                        f"{_hms(depart)}, but the plan takes them off it"
+                    )
+    for worker, trips in new.items():
+        left = {secs(t["depart"]) for t in old.get(worker, ()) if secs(t["depart"]) < at}
+        for trip in trips:
+            depart = secs(trip["depart"])
+            if depart < at and depart not in left:
+                problems.append(
+                    f"worker {worker}: a trip leaves at {_hms(depart)}, before the re-plan "
+                    f"at {_hms(at)}"
+                )
+    return problems
 
 
 def check_revision(plan_doc: Mapping[str, Any], previous: Mapping[str, Any]) -> list[str]:
@@ -1126,12 +1225,15 @@ def _check_trip(
     ready = _meals_ready(station, settings)
     if depart < ready:
         ctx.flag(f"{where}: leaves at {_hms(depart)}, before meals_ready {_hms(ready)}")
-    if depart < worker.shift_start:
-        ctx.flag(
-            f"{where}: leaves at {_hms(depart)}, before shift start {_hms(worker.shift_start)}"
-        )
-    if returned > worker.shift_end:
-        ctx.flag(f"{where}: back at {_hms(returned)}, after shift end {_hms(worker.shift_end)}")
+    # A trip on the road before a mid-round re-plan is checked against the published
+    # plan instead (check_before): its worker may since have dropped out.
+    if ctx.at is None or depart >= ctx.at:
+        if depart < worker.shift_start:
+            ctx.flag(
+                f"{where}: leaves at {_hms(depart)}, before shift start {_hms(worker.shift_start)}"
+            )
+        if returned > worker.shift_end:
+            ctx.flag(f"{where}: back at {_hms(returned)}, after shift end {_hms(worker.shift_end)}")
 
     stops = trip["stops"]
     meals = sum(stop["meals"] for stop in stops)

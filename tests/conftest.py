@@ -74,18 +74,31 @@ def read_plan(folder: Path) -> dict[str, Any]:
     return dict(json.loads((folder / "plan.json").read_text(encoding="utf-8")))
 
 
-def checked_plan(out: Path, data: Path, settings: Any, **options: Any) -> dict[str, Any]:
+def write_changes(path: Path, headers: Sequence[str], rows: list[list[Any]]) -> Path:
+    """A changes table at ``path`` as Chinese Excel saves it (GBK); short rows padded."""
+    records = [
+        dict(zip(headers, [*row, *[""] * (len(headers) - len(row))], strict=True)) for row in rows
+    ]
+    return write_table(path, records, encoding="gbk")
+
+
+def checked_plan(
+    out: Path, data: Path, settings: Any, *, changes_file: Path | None = None, **options: Any
+) -> dict[str, Any]:
     """``out``'s plan.json, after the independent checker passed it against ``data``.
 
-    ``settings`` are those the plan was made with; ``options`` go to
-    :func:`tests.checker.assert_valid_plan` (e.g. ``date``). Rejected client rows of
-    ``data`` must be listed unserved.
+    ``settings`` are those the plan was made with; ``changes_file`` a changes table
+    given to ``replan --changes``; ``options`` go to
+    :func:`tests.checker.assert_valid_plan` (e.g. ``date``, ``previous``, ``at``,
+    ``history``). Rejected client rows of ``data`` must be listed unserved.
     """
-    from mealroute.read.load import dataset_from_path
+    from mealroute.read.load import dataset_from_path, with_changes_file
     from tests.checker import assert_valid_plan
 
     plan = read_plan(out)
     dataset = dataset_from_path(data, settings.datum)
+    if changes_file is not None:
+        dataset = with_changes_file(dataset, changes_file)
     assert_valid_plan(
         plan,
         dataset.clients,

@@ -18,7 +18,7 @@ import pytest
 from mealroute.read.load import dataset_from_path
 from mealroute.settings import Settings
 from tests.checker import check_plan
-from tests.conftest import checked_plan, run, write_data_dir, write_table
+from tests.conftest import checked_plan, run, write_changes, write_data_dir, write_table
 
 MONDAY = dt.date(2026, 12, 7)
 HEADERS = ["类型", "对象编号", "开始日期", "结束日期", "送餐时间起", "送餐时间止", "份数",
@@ -50,10 +50,7 @@ def _station(folder: Path) -> Path:
 
 def _changes(folder: Path, rows: list[list[Any]]) -> Path:
     """``变动表.csv`` in GBK, as Chinese Excel saves it."""
-    records = [
-        dict(zip(HEADERS, row + [""] * (len(HEADERS) - len(row)), strict=True)) for row in rows
-    ]
-    return write_table(folder / "变动表.csv", records, encoding="gbk")
+    return write_changes(folder / "变动表.csv", HEADERS, rows)
 
 
 def _plan(data: Path, out: Path, date: dt.date = MONDAY, *options: str) -> dict[str, Any]:

@@ -10,39 +10,27 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
-from mealroute.read.load import dataset_from_path
 from mealroute.settings import Settings
-from tests.checker import assert_valid_plan
-from tests.conftest import run, write_table
+from tests.conftest import checked_plan, run, write_table
 from tests.test_replan import _station, _workers_of
 
 MONDAY = dt.date(2026, 12, 7)
 
 
-def _plan(data: Path, maps: Path, date: dt.date, *options: str) -> dict[str, Any]:
+def _plan(
+    data: Path, maps: Path, date: dt.date, *, history: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The CLI's plan of ``date`` into ``maps/<date>``, passed by the checker (which, given
+    the ``history`` the plan had beside it, works out the usual workers itself)."""
     day = maps / date.isoformat()
     result = run("plan", data, "--date", date.isoformat(), "--out", day,
-                 "--reproducible", "--jobs", "1", *options)  # fmt: skip
+                 "--reproducible", "--jobs", "1")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    return json.loads((day / "plan.json").read_text("utf-8"))
-
-
-def _checked(plan: dict[str, Any], data: Path, history: list[dict[str, Any]]) -> None:
     settings = Settings.for_data_dir(data).replace(reproducible=True)
-    dataset = dataset_from_path(data, settings.datum)
-    assert_valid_plan(
-        plan,
-        dataset.clients,
-        dataset.workers,
-        dataset.stations,
-        settings,
-        changes=dataset.changes,
-        history=history,
-    )
+    return checked_plan(day, data, settings, history=history)
 
 
 def _orders(plan: dict[str, Any]) -> dict[str, list[list[str]]]:
@@ -65,10 +53,8 @@ def _set_usual(data: Path, usual: dict[str, str]) -> None:
 def test_the_next_day_of_an_unchanged_station_is_the_same_and_says_so(tmp_path: Path) -> None:
     data = _station(tmp_path / "data")
     maps = tmp_path / "maps"
-    today = _plan(data, maps, MONDAY)
-    _checked(today, data, [])
-    tomorrow = _plan(data, maps, MONDAY + dt.timedelta(days=1))
-    _checked(tomorrow, data, [today])
+    today = _plan(data, maps, MONDAY, history=[])
+    tomorrow = _plan(data, maps, MONDAY + dt.timedelta(days=1), history=[today])
     # Same clients, same workers, same order: not a fresh shuffle.
     assert _orders(tomorrow) == _orders(today)
     (station,) = tomorrow["stations"]
@@ -103,10 +89,9 @@ def test_the_next_day_of_a_real_station_keeps_faces_and_order(tmp_path: Path) ->
     result = run("sample", data, "--stations", "1", "--clients-per-station", "40", "--seed", "3")
     assert result.exit_code == 0, result.stderr
     maps = tmp_path / "maps"
-    monday = _plan(data, maps, MONDAY)
-    tuesday = _plan(data, maps, MONDAY + dt.timedelta(days=1))
-    _checked(tuesday, data, [monday])
-    fresh = _plan(data, tmp_path / "alone", MONDAY + dt.timedelta(days=1))
+    monday = _plan(data, maps, MONDAY, history=[])
+    tuesday = _plan(data, maps, MONDAY + dt.timedelta(days=1), history=[monday])
+    fresh = _plan(data, tmp_path / "alone", MONDAY + dt.timedelta(days=1), history=[])
     assert tuesday["totals"]["served"] >= fresh["totals"]["served"]
     same, legs = _kept(monday, tuesday)
     same_fresh, legs_fresh = _kept(monday, fresh)
@@ -117,7 +102,7 @@ def test_the_next_day_of_a_real_station_keeps_faces_and_order(tmp_path: Path) ->
 def test_an_absent_usual_worker_costs_no_lunch_and_says_why(tmp_path: Path) -> None:
     data = _station(tmp_path / "data")
     maps = tmp_path / "maps"
-    today = _plan(data, maps, MONDAY)
+    today = _plan(data, maps, MONDAY, history=[])
     before = _workers_of(today)
     busiest = max(set(before.values()), key=lambda w: list(before.values()).count(w))
     write_table(
@@ -125,8 +110,7 @@ def test_an_absent_usual_worker_costs_no_lunch_and_says_why(tmp_path: Path) -> N
         [{"类型": "请假", "对象编号": busiest, "开始日期": "2026-12-08", "原因": "病假"}],
         encoding="gbk",
     )
-    tomorrow = _plan(data, maps, MONDAY + dt.timedelta(days=1))
-    _checked(tomorrow, data, [today])
+    tomorrow = _plan(data, maps, MONDAY + dt.timedelta(days=1), history=[today])
     after = _workers_of(tomorrow)
     assert set(after) == set(before), "everyone still has lunch"
     (station,) = tomorrow["stations"]
@@ -150,12 +134,11 @@ def test_the_usual_worker_column_is_kept_but_never_at_the_price_of_a_lunch(
 ) -> None:
     data = _station(tmp_path / "data")
     maps = tmp_path / "maps"
-    plain = _plan(data, tmp_path / "plain", MONDAY)
+    plain = _plan(data, tmp_path / "plain", MONDAY, history=[])
     served = set(_workers_of(plain))
     # Everyone is used to W3, who can carry three meals a trip in a short shift.
     _set_usual(data, {f"C{k}": "W3" for k in range(9)})
-    plan = _plan(data, maps, MONDAY)
-    _checked(plan, data, [])
+    plan = _plan(data, maps, MONDAY, history=[])
     assert set(_workers_of(plan)) == served, "the preference left nobody without lunch"
     (station,) = plan["stations"]
     continuity = station["continuity"]
@@ -171,8 +154,7 @@ def test_a_usual_worker_of_another_station_is_a_warning_with_its_cell(tmp_path: 
     result = run("validate", data)
     assert "常用送餐员" in result.stdout + result.stderr
     assert "W99" in result.stdout + result.stderr
-    plan = _plan(data, tmp_path / "maps", MONDAY)
-    _checked(plan, data, [])
+    plan = _plan(data, tmp_path / "maps", MONDAY, history=[])
     assert plan["stations"][0]["continuity"] is None
 
 
@@ -182,10 +164,9 @@ def test_familiar_min_zero_and_same_order_min_zero_plan_as_without_history(
     data = _station(tmp_path / "data")
     (data / "mealroute.toml").write_text("[day]\nfamiliar_min = 0\nsame_order_min = 0\n")
     maps = tmp_path / "maps"
-    first = _plan(data, maps, MONDAY)
-    alone = _plan(data, tmp_path / "alone", MONDAY + dt.timedelta(days=1))
-    after = _plan(data, maps, MONDAY + dt.timedelta(days=1))
-    _checked(after, data, [first])
+    first = _plan(data, maps, MONDAY, history=[])
+    alone = _plan(data, tmp_path / "alone", MONDAY + dt.timedelta(days=1), history=[])
+    after = _plan(data, maps, MONDAY + dt.timedelta(days=1), history=[first])
     assert _orders(after) == _orders(alone)
     # Still reported: who has their usual worker is worth knowing either way.
     assert after["stations"][0]["continuity"]["known"] == after["stations"][0]["served"]

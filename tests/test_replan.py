@@ -19,10 +19,8 @@ from typing import Any
 
 import pytest
 
-from mealroute.read.load import dataset_from_path, with_changes_file
 from mealroute.settings import Settings
-from tests.checker import assert_valid_plan
-from tests.conftest import run, write_data_dir, write_table
+from tests.conftest import checked_plan, run, write_changes, write_data_dir
 
 MONDAY = dt.date(2026, 12, 7)
 HEADERS = ["类型", "对象编号", "开始日期", "结束日期", "时间", "送餐员", "原因"]
@@ -52,34 +50,19 @@ def _station(folder: Path) -> Path:
 
 
 def _changes(path: Path, rows: list[list[str]]) -> Path:
-    records = [
-        dict(zip(HEADERS, row + [""] * (len(HEADERS) - len(row)), strict=True)) for row in rows
-    ]
-    return write_table(path, records, encoding="gbk")
+    return write_changes(path, HEADERS, rows)
 
 
 def _doc(folder: Path) -> dict[str, Any]:
     return dict(json.loads((folder / "plan.json").read_text(encoding="utf-8")))
 
 
-def _check(day: Path, data: Path, previous: dict[str, Any], changes: Path | None) -> dict[str, Any]:
+def _check(
+    day: Path, data: Path, previous: dict[str, Any], changes: Path | None, at: int | None = None
+) -> dict[str, Any]:
     """The re-plan in ``day``, passed by the checker against the data with ``changes``."""
     settings = Settings.for_data_dir(data).replace(reproducible=True)
-    dataset = dataset_from_path(data, settings.datum)
-    if changes is not None:
-        dataset = with_changes_file(dataset, changes)
-    plan = _doc(day)
-    assert_valid_plan(
-        plan,
-        dataset.clients,
-        dataset.workers,
-        dataset.stations,
-        settings,
-        rejected_ids={row.client_id for row in dataset.rejected},
-        changes=dataset.changes,
-        previous=previous,
-    )
-    return plan
+    return checked_plan(day, data, settings, changes_file=changes, previous=previous, at=at)
 
 
 def _workers_of(plan: dict[str, Any]) -> dict[str, str]:
@@ -276,3 +259,106 @@ def test_replan_of_a_missing_changes_file_changes_nothing(
     assert result.exit_code == 1
     assert _doc(day) == first
     assert _page(day, "W1") == _page(sent, "W1")
+
+
+# ----------------------------------------------------------------- mid-round (--at)
+
+
+def _trips(plan: dict[str, Any], worker_id: str) -> list[dict[str, Any]]:
+    (route,) = [r for s in plan["stations"] for r in s["routes"] if r["worker_id"] == worker_id]
+    return list(route["trips"])
+
+
+def _on_the_road(plan: dict[str, Any], at: str) -> tuple[str, dict[str, Any]]:
+    """A worker whose trip has left by ``at`` with stops still to serve, and that trip."""
+    for station in plan["stations"]:
+        for route in station["routes"]:
+            for trip in route["trips"]:
+                starts = [s["start"][11:16] for s in trip["stops"]]
+                if trip["depart"][11:16] < at and starts[0] < at < starts[-1]:
+                    return route["worker_id"], trip
+    raise AssertionError(f"no trip on the road at {at}")
+
+
+def test_mid_round_a_worker_who_drops_out_leaves_what_was_done_and_the_rest_goes_on(
+    planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    data, day, _, first = planned
+    at = "11:05"
+    worker, trip = _on_the_road(first, at)
+    done = [s["client_id"] for s in trip["stops"] if s["start"][11:16] < at]
+    rest = [s["client_id"] for s in trip["stops"] if s["start"][11:16] >= at]
+    changes = _changes(
+        tmp_path / "坏车.csv", [["早退", worker, "2026-12-07", "", at, "", "车坏了"]]
+    )
+    result = _replan(day, changes, "--at", at)
+    assert result.exit_code == 0, result.stderr
+    plan = _check(day, data, first, changes, 11 * 3600 + 5 * 60)
+    after = _workers_of(plan)
+    assert set(after) == set(_workers_of(first)), "everyone still has lunch"
+    # What was done is done: the same stops at the same times, on the same trip.
+    (cut,) = [t for t in _trips(plan, worker) if t["depart"] == trip["depart"]]
+    assert [(s["client_id"], s["start"]) for s in cut["stops"]] == [
+        (s["client_id"], s["start"]) for s in trip["stops"] if s["client_id"] in done
+    ]
+    # The meals of the rest are lost with the worker: others bring new ones from 11:05.
+    for client in rest:
+        assert after[client] != worker
+    for other in {after[c] for c in rest}:
+        assert all(
+            t["depart"][11:16] >= at or t["depart"] in {u["depart"] for u in _trips(first, other)}
+            for t in _trips(plan, other)
+        )
+
+
+def test_mid_round_a_cancelled_stop_leaves_the_meals_on_the_road_with_their_worker(
+    planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    data, day, _, first = planned
+    at = "11:05"
+    worker, trip = _on_the_road(first, at)
+    rest = [s for s in trip["stops"] if s["start"][11:16] >= at]
+    cancelled = rest[0]["client_id"]
+    changes = _changes(tmp_path / "取消.csv", [["取消", cancelled, "2026-12-07"]])
+    result = _replan(day, changes, "--at", at)
+    assert result.exit_code == 0, result.stderr
+    plan = _check(day, data, first, changes, 11 * 3600 + 5 * 60)
+    (kept,) = [t for t in _trips(plan, worker) if t["depart"] == trip["depart"]]
+    # The other meals on that bike stay on it, in order, never later than published.
+    was = {s["client_id"]: s["start"] for s in trip["stops"]}
+    assert [s["client_id"] for s in kept["stops"]] == [c for c in was if c != cancelled]
+    assert all(s["start"] <= was[s["client_id"]] for s in kept["stops"])
+    assert cancelled not in _workers_of(plan)
+
+
+def test_the_checker_catches_meals_taken_off_a_bike_on_the_road(
+    planned: tuple[Path, Path, Path, dict[str, Any]],
+) -> None:
+    from tests.checker import check_before
+
+    _, _, _, first = planned
+    worker, trip = _on_the_road(first, "11:05")
+    forged = json.loads(json.dumps(first))
+    for station in forged["stations"]:
+        for route in station["routes"]:
+            for t in route["trips"]:
+                if route["worker_id"] == worker and t["depart"] == trip["depart"]:
+                    t["stops"] = t["stops"][:-1]  # a remaining stop handed to nobody
+    due = set(_workers_of(first))
+    problems = check_before(forged, first, 11 * 3600 + 5 * 60, due)
+    assert any("on the trip that left" in p for p in problems), problems
+    early = json.loads(json.dumps(first))
+    other = next(r for s in early["stations"] for r in s["routes"] if r["worker_id"] != worker)
+    other["trips"].append({**trip, "depart": "2026-12-07T11:00:00"})
+    assert any("before the re-plan" in p for p in check_before(early, first, 39900, due))
+
+
+def test_replan_at_refuses_a_time_that_is_not_one(
+    planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _, day, _, first = planned
+    changes = _changes(tmp_path / "c.csv", [["暂停", "C1", "2026-12-07"]])
+    result = _replan(day, changes, "--at", "午饭后")
+    assert result.exit_code == 2
+    assert "--at" in result.stderr and "11:20" in result.stderr
+    assert _doc(day) == first

@@ -74,6 +74,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "re-planned {replanned} in the day's plan; kept the plans of {kept} other stations",
         "zh": "已在当天的规划中重新规划{replanned}；保留其他{kept}个站点的规划",
     },
+    "bad_at": {
+        "en": "--at: “{value}” is not a time of day; expected HH:MM, e.g. 11:20",
+        "zh": "--at：“{value}”不是时间；应为 时:分，例如 11:20",
+    },
     "replan_no_plan": {
         "en": "{path} holds no day plan to re-plan (no plan.json of mealroute); "
         "plan the day first with mealroute plan --out {path}",
