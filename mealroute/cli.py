@@ -186,6 +186,46 @@ DataPath = Annotated[
         metavar="DATA",
     ),
 ]
+TimeLimitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--time-limit",
+        min=0.1,
+        max=3600,
+        help="Search seconds per station. Default: [solver] time_limit_s, else 2.",
+        show_default=False,
+        metavar="SECONDS",
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Stations planned at once, each in its own process. Default: all cores.",
+        show_default=False,
+        metavar="N",
+    ),
+]
+ReproducibleOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--reproducible/--no-reproducible",
+        help="Bound the search by work, not time: same input, same plan on any machine. "
+        "Default: [solver] reproducible, else off.",
+        show_default=False,
+    ),
+]
+RedactOption = Annotated[
+    bool,
+    typer.Option("--redact", help="Show clients by surname and initial only (maps to forward)."),
+]
+NoLogOption = Annotated[bool, typer.Option("--no-log", help="Write no log.")]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print errors only (for cron); the exit code tells the rest."
+    ),
+]
 LangOption = Annotated[
     Lang | None,
     typer.Option(
@@ -311,26 +351,8 @@ def plan(
             metavar="DIR",
         ),
     ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            min=0.1,
-            max=3600,
-            help="Search seconds per station. Default: [solver] time_limit_s, else 2.",
-            show_default=False,
-            metavar="SECONDS",
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Stations planned at once, each in its own process. Default: all cores.",
-            show_default=False,
-            metavar="N",
-        ),
-    ] = None,
+    time_limit: TimeLimitOption = None,
+    jobs: JobsOption = None,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -349,15 +371,7 @@ def plan(
             metavar="IDS",
         ),
     ] = None,
-    reproducible: Annotated[
-        bool | None,
-        typer.Option(
-            "--reproducible/--no-reproducible",
-            help="Bound the search by work, not time: same input, same plan on any machine. "
-            "Default: [solver] reproducible, else off.",
-            show_default=False,
-        ),
-    ] = None,
+    reproducible: ReproducibleOption = None,
     work_limit: Annotated[
         int | None,
         typer.Option(
@@ -373,12 +387,7 @@ def plan(
         Tiles | None,
         typer.Option(help="Map tiles. Default: [output] tiles, else osm.", show_default=False),
     ] = None,
-    redact: Annotated[
-        bool,
-        typer.Option(
-            "--redact", help="Show clients by surname and initial only (maps to forward)."
-        ),
-    ] = False,
+    redact: RedactOption = False,
     log: Annotated[
         Path | None,
         typer.Option(
@@ -388,19 +397,13 @@ def plan(
             metavar="FILE",
         ),
     ] = None,
-    no_log: Annotated[bool, typer.Option("--no-log", help="Write no log.")] = False,
-    quiet: Annotated[
-        bool,
-        typer.Option(
-            "--quiet", "-q", help="Print errors only (for cron); the exit code tells the rest."
-        ),
-    ] = False,
+    no_log: NoLogOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Plan every station's lunch routes for one date and write the day's folder."""
     from .continuity import earlier_plans
-    from .day import MergeError, merge_plans, now, unknown_stations
+    from .day import MergeError, merge_plans, now
     from .parallel import StationPool, default_jobs
-    from .read.load import dataset_from_path
 
     started = time.perf_counter()
     voice = _early_voice(lang, data, quiet)
@@ -426,19 +429,8 @@ def plan(
             pool.warm()
             # ... and the pages' renderers load while the stations are planned.
             threading.Thread(target=_prepare_pages, args=(settings.lang,), daemon=True).start()
-        dataset = dataset_from_path(data, settings.datum)
-        for issue in dataset.issues:  # what was read from where is for `validate` to say
-            if issue.severity != Severity.INFO:
-                voice.issue(issue)
-        if any(issue.row is None for issue in dataset.errors):
-            raise voice.fail("nothing_planned", EXIT_NOTHING)
-        _road_ready(settings, {w.mode for w in dataset.workers}, voice)
-        only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
-        if only:
-            unknown = unknown_stations(dataset, only)
-            if unknown:
-                known = sorted({s.station_id for s in dataset.stations})
-                raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
+        dataset = _read_input(data, settings, voice)
+        only = _only_stations(stations, dataset, voice)
         target = out_dir or Path("maps") / day.isoformat()
         previous = _previous_plan(target, only, day, settings, voice)
         history = earlier_plans(target, day)  # the days before, for the familiar faces
@@ -486,24 +478,7 @@ def plan(
         if previous is not None and only:
             kept = [s for s in result.stations if s.station_id not in set(only)]
             voice.say("merged", replanned=only, kept=len(kept))
-        voice.say(
-            "wrote_pack",
-            n=len(written),
-            path=str(target),
-            index=str(target / "index.html"),
-            plan_id=result.plan_id,
-        )
-        unserved = sum(len(s.unserved) for s in result.stations)
-        failed = sum(1 for s in result.stations if s.error)
-        code = EXIT_UNSERVED if unserved or failed else EXIT_OK
-        clients = sum(s.clients for s in result.stations)
-        logger.info(
-            f"end status=written plan={result.plan_id} clients={clients} "
-            f"unserved={unserved} failed={failed} exit={code} "
-            f"seconds={time.perf_counter() - started:.1f}"
-        )
-        _close(logger)
-        raise typer.Exit(code)
+        raise _written(result, target, written, voice, logger, started)
 
 
 @app.command()
@@ -543,26 +518,8 @@ def replan(
             metavar="PATH",
         ),
     ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            min=0.1,
-            max=3600,
-            help="Search seconds per station. Default: [solver] time_limit_s, else 2.",
-            show_default=False,
-            metavar="SECONDS",
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Stations planned at once, each in its own process. Default: all cores.",
-            show_default=False,
-            metavar="N",
-        ),
-    ] = None,
+    time_limit: TimeLimitOption = None,
+    jobs: JobsOption = None,
     stations: Annotated[
         str | None,
         typer.Option(
@@ -571,26 +528,11 @@ def replan(
             metavar="IDS",
         ),
     ] = None,
-    reproducible: Annotated[
-        bool | None,
-        typer.Option(
-            "--reproducible/--no-reproducible",
-            help="Bound the search by work, not time. Default: [solver] reproducible, else off.",
-            show_default=False,
-        ),
-    ] = None,
+    reproducible: ReproducibleOption = None,
     lang: LangOption = None,
-    redact: Annotated[
-        bool,
-        typer.Option(
-            "--redact", help="Show clients by surname and initial only (maps to forward)."
-        ),
-    ] = False,
-    no_log: Annotated[bool, typer.Option("--no-log", help="Write no log.")] = False,
-    quiet: Annotated[
-        bool,
-        typer.Option("--quiet", "-q", help="Print errors only; the exit code tells the rest."),
-    ] = False,
+    redact: RedactOption = False,
+    no_log: NoLogOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Change the day's published plan as little as needed for today's changes.
 
@@ -601,11 +543,10 @@ def replan(
     """
     from .clock import parse_clock
     from .continuity import earlier_plans
-    from .day import MergeError, now, unknown_stations
+    from .day import MergeError, now
     from .pack import is_pack
     from .parallel import StationPool, default_jobs
     from .planjson import read_plan
-    from .read.load import dataset_from_path, with_changes_file
 
     started = time.perf_counter()
     voice = _early_voice(lang, day_folder, quiet)
@@ -646,25 +587,8 @@ def replan(
         pool = resources.enter_context(StationPool(jobs or default_jobs()))
         pool.warm()
         threading.Thread(target=_prepare_pages, args=(settings.lang,), daemon=True).start()
-        dataset = dataset_from_path(data, settings.datum)
-        if changes is not None:
-            dataset = with_changes_file(dataset, changes)
-        for issue in dataset.issues:
-            if issue.severity != Severity.INFO:
-                voice.issue(issue)
-        if any(issue.row is None for issue in dataset.errors):
-            if changes is not None and any(
-                issue.row is None and issue.file.endswith(changes.name) for issue in dataset.errors
-            ):
-                raise voice.fail("replan_changes_unread", EXIT_NOTHING, path=str(changes))
-            raise voice.fail("nothing_planned", EXIT_NOTHING)
-        _road_ready(settings, {w.mode for w in dataset.workers}, voice)
-        only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
-        if only:
-            unknown = unknown_stations(dataset, only)
-            if unknown:
-                known = sorted({s.station_id for s in dataset.stations})
-                raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
+        dataset = _read_input(data, settings, voice, changes=changes)
+        only = _only_stations(stations, dataset, voice)
         log_path = None if no_log else day_folder.parent / f"{day_folder.name}.log"
         logger = _logger(log_path, voice)
         logger.info(
@@ -711,23 +635,84 @@ def replan(
             new=revision.newly_served,
             gone=revision.no_longer_served,
         )
-        voice.say(
-            "wrote_pack",
-            n=len(written),
-            path=str(day_folder),
-            index=str(day_folder / "index.html"),
-            plan_id=result.plan_id,
+        raise _written(
+            result,
+            day_folder,
+            written,
+            voice,
+            logger,
+            started,
+            extra=f"moved={revision.moved} workers_changed={len(revision.workers)} ",
         )
-        unserved = sum(len(s.unserved) for s in result.stations)
-        failed = sum(1 for s in result.stations if s.error)
-        code = EXIT_UNSERVED if unserved or failed else EXIT_OK
-        logger.info(
-            f"end status=written plan={result.plan_id} moved={revision.moved} "
-            f"workers_changed={len(revision.workers)} unserved={unserved} failed={failed} "
-            f"exit={code} seconds={time.perf_counter() - started:.1f}"
-        )
-        _close(logger)
-        raise typer.Exit(code)
+
+
+def _read_input(
+    data: Path, settings: Settings, voice: Voice, *, changes: Path | None = None
+) -> Any:
+    """The dataset of ``data`` (with a changes file's rows added), its problems printed.
+
+    Stops the run when nothing can be planned (a table or file that cannot be used) or
+    the road network cannot answer.
+    """
+    from .read.load import dataset_from_path, with_changes_file
+
+    dataset = dataset_from_path(data, settings.datum)
+    if changes is not None:
+        dataset = with_changes_file(dataset, changes)
+    for issue in dataset.issues:  # what was read from where is for `validate` to say
+        if issue.severity != Severity.INFO:
+            voice.issue(issue)
+    fatal = [issue for issue in dataset.errors if issue.row is None]
+    if fatal:
+        if changes is not None and any(issue.file.endswith(changes.name) for issue in fatal):
+            raise voice.fail("replan_changes_unread", EXIT_NOTHING, path=str(changes))
+        raise voice.fail("nothing_planned", EXIT_NOTHING)
+    _road_ready(settings, {w.mode for w in dataset.workers}, voice)
+    return dataset
+
+
+def _only_stations(stations: str | None, dataset: Any, voice: Voice) -> list[str] | None:
+    """The station ids of ``--stations``; an id the data does not know stops the run."""
+    from .day import unknown_stations
+
+    only = [s.strip() for s in stations.split(",") if s.strip()] if stations else None
+    if only:
+        unknown = unknown_stations(dataset, only)
+        if unknown:
+            known = sorted({s.station_id for s in dataset.stations})
+            raise voice.fail("unknown_stations", EXIT_USAGE, ids=unknown, known=known)
+    return only
+
+
+def _written(
+    result: Plan,
+    target: Path,
+    written: list[Path],
+    voice: Voice,
+    logger: logging.Logger,
+    started: float,
+    *,
+    extra: str = "",
+) -> typer.Exit:
+    """Say where the pack went, log the end, and the exit: 3 when anyone is unserved."""
+    voice.say(
+        "wrote_pack",
+        n=len(written),
+        path=str(target),
+        index=str(target / "index.html"),
+        plan_id=result.plan_id,
+    )
+    unserved = sum(len(s.unserved) for s in result.stations)
+    failed = sum(1 for s in result.stations if s.error)
+    code = EXIT_UNSERVED if unserved or failed else EXIT_OK
+    clients = sum(s.clients for s in result.stations)
+    logger.info(
+        f"end status=written plan={result.plan_id} clients={clients} {extra}"
+        f"unserved={unserved} failed={failed} exit={code} "
+        f"seconds={time.perf_counter() - started:.1f}"
+    )
+    _close(logger)
+    return typer.Exit(code)
 
 
 def _road_ready(settings: Settings, modes: set[Any], voice: Voice) -> None:

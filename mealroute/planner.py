@@ -177,14 +177,14 @@ def failed_station(day: StationDay, error: Message, settings: Settings) -> Stati
     )
 
 
-def idle_route(worker: Worker) -> Route:
-    """The route of a rostered worker who has no delivery today."""
+def worker_route(worker: Worker, trips: Sequence[Trip] = ()) -> Route:
+    """The route of a rostered worker with these trips (none: no delivery today)."""
     return Route(
         worker_id=worker.worker_id,
         name=worker.name,
         mode=worker.mode,
         capacity=worker.capacity,
-        trips=(),
+        trips=tuple(trips),
         phone=worker.phone,
         shift=(worker.shift_start, worker.shift_end),
     )
@@ -202,7 +202,7 @@ def _station_plan(
     station = day.station
     # Every rostered worker, in roster order: those without trips are idle today.
     busy = {route.worker_id: route for route in routes}
-    routes = tuple(busy.get(w.worker_id) or idle_route(w) for w in day.workers)
+    routes = tuple(busy.get(w.worker_id) or worker_route(w) for w in day.workers)
     return StationPlan(
         station_id=station.station_id,
         name=station.name,
@@ -256,6 +256,19 @@ class _Rules:
             reload=round(settings.reload_min * 60),
             latest=latest,
         )
+
+    def of_trips(self, worker: Worker, matrices: Matrices) -> dict[str, Any]:
+        """The rules of one worker's trips, as :func:`schedule_trips` takes them
+        (station-wide nodes: 0 the station, i + 1 client i)."""
+        return {
+            "travel": matrices.travel_s[worker.mode],
+            "service": (0, *self.service),
+            "windows": ((0, 0), *self.windows),
+            "earliest": max(self.ready, worker.shift_start),
+            "latest_return": worker.shift_end,
+            "reload": self.reload,
+            "max_age": self.max_age,
+        }
 
 
 def _why_not(
@@ -463,13 +476,7 @@ def _start(
         trips, _ = _schedulable(
             [[i + 1 for i in trip] for trip in trips if trip],
             day.clients,
-            travel=prepared.matrices.travel_s[worker.mode],
-            service=(0, *rules.service),
-            windows=((0, 0), *rules.windows),
-            earliest=max(rules.ready, worker.shift_start),
-            latest_return=worker.shift_end,
-            reload=rules.reload,
-            max_age=rules.max_age,
+            **rules.of_trips(worker, prepared.matrices),
         )
         start.append([[position[node - 1] for node in trip] for trip in trips if trip])
     return start
@@ -693,17 +700,7 @@ def _replan_at(day: StationDay, date: dt.date, settings: Settings) -> StationPla
     for worker in day.workers:
         trips = (*fixed.get(worker.worker_id, ()), *new_trips.get(worker.worker_id, ()))
         if trips:
-            routes.append(
-                Route(
-                    worker_id=worker.worker_id,
-                    name=worker.name,
-                    mode=worker.mode,
-                    capacity=worker.capacity,
-                    trips=tuple(trips),
-                    phone=worker.phone,
-                    shift=(worker.shift_start, worker.shift_end),
-                )
-            )
+            routes.append(worker_route(worker, trips))
     drawn = _drawn(day.station, tuple(routes), source)
     plan = _station_plan(
         day,
@@ -1137,7 +1134,6 @@ def _routes(
     """The solver's visiting order, with times from :func:`schedule_trips`."""
     # Station-wide node numbering (0 = station, i + 1 = client i) for the matrices.
     service = (0, *rules.service)
-    windows = ((0, 0), *rules.windows)
     routes = []
     for v, worker in enumerate(day.workers):
         if not solution.trips[v]:
@@ -1147,17 +1143,7 @@ def _routes(
         orders = [
             [candidates[visit - 1] + 1 for visit in solved.visits] for solved in solution.trips[v]
         ]
-        orders, times = _schedulable(
-            orders,
-            day.clients,
-            travel=travel,
-            service=service,
-            windows=windows,
-            earliest=max(rules.ready, worker.shift_start),
-            latest_return=worker.shift_end,
-            reload=rules.reload,
-            max_age=rules.max_age,
-        )
+        orders, times = _schedulable(orders, day.clients, **rules.of_trips(worker, matrices))
         if not orders:
             continue
         trips = []
@@ -1197,17 +1183,7 @@ def _routes(
                     return_distance_m=int(distance[previous, 0]),
                 )
             )
-        routes.append(
-            Route(
-                worker_id=worker.worker_id,
-                name=worker.name,
-                mode=worker.mode,
-                capacity=worker.capacity,
-                trips=tuple(trips),
-                phone=worker.phone,
-                shift=(worker.shift_start, worker.shift_end),
-            )
-        )
+        routes.append(worker_route(worker, trips))
     return tuple(routes)
 
 
