@@ -10,6 +10,11 @@ off) through :func:`mealroute.day.plan_day` and appends one row per mode and sta
 ``benchmarks/results/balance.csv``: served per care level, travel, the busiest worker's
 minutes on the road and at the doors, and the spreads (most minus fewest) of those
 minutes and of stops. Results are tabled in ``benchmarks/README.md``.
+
+``--reference SECONDS`` adds the outside reference for the busiest day: each station
+searched that long with the busiest worker's minutes weighted ``REFERENCE_WEIGHT`` x
+travel (so the busiest day nearly alone decides), in this process (the weight is the
+solver module's constant), as mode ``reference``.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import argparse
 import datetime as dt
 from collections import Counter
 
+from mealroute import solver
 from mealroute.day import plan_day
 from mealroute.render.index import WorkerDay
 
 from .run_solomon import RESULTS, append_rows, describe_machine, planning_settings
 
 OUT = RESULTS / "balance.csv"
+REFERENCE_WEIGHT = 50  # a minute off the busiest day is worth 50 minutes of travel
 
 
 def main() -> None:
@@ -32,13 +39,21 @@ def main() -> None:
     parser.add_argument("--date", default="2026-12-01")
     parser.add_argument("--seconds", type=float, default=None, help="time mode (else reproducible)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--reference", type=float, default=None, metavar="SECONDS")
     args = parser.parse_args()
     date = dt.date.fromisoformat(args.date)
     machine = describe_machine()
     rows = []
-    for balance in ("off", "minutes", "stops"):
-        settings, _ = planning_settings(args.data, args.seconds, balance=balance)
-        plan = plan_day(args.data, date, settings, jobs=args.jobs)
+    runs = [(b, args.seconds, False) for b in ("off", "minutes", "stops")]
+    if args.reference is not None:
+        runs = [("minutes", args.reference, True)]
+    for balance, seconds, reference in runs:
+        settings, _ = planning_settings(args.data, seconds, balance=balance)
+        if reference:
+            solver.BALANCE_PER_SECOND = REFERENCE_WEIGHT
+            plan = plan_day(args.data, date, settings, jobs=1, isolate=False)
+        else:
+            plan = plan_day(args.data, date, settings, jobs=args.jobs)
         for station in plan.stations:
             days = [WorkerDay.of(route) for route in station.routes]
             busy = [day.road + day.doors for day in days] or [0]
@@ -47,7 +62,9 @@ def main() -> None:
             row = {
                 "when": dt.datetime.now().isoformat(timespec="seconds"),
                 "data": args.data,
-                "mode": "reproducible" if args.seconds is None else f"{args.seconds:g}s",
+                "mode": "reference"
+                if reference
+                else ("reproducible" if seconds is None else f"{seconds:g}s"),
                 "balance": balance,
                 "station": station.station_id,
                 "served": station.served,

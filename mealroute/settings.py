@@ -446,8 +446,8 @@ class Settings:
     meals_ready: int = 10 * 3600 + 30 * 60
     reload_min: float = 5.0
     balance: Balance = Balance.OFF
-    familiar_min: float = 15.0
-    same_order_min: float = 1.0
+    familiar_min: float = 5.0
+    same_order_min: float = 0.5
     max_min_after_departure: float = 60.0
     max_min_after_ready: float = 120.0
     time_limit_s: float = 2.0
