@@ -467,7 +467,7 @@ def plan(
                             EXIT_NOTHING,
                             path=str(target),
                             stations=only,
-                            detail=str(error),
+                            detail=error.message.text(voice.lang),
                         ) from None
                 written = _write(result, target, settings, redact, voice, logger)
         except (KeyboardInterrupt, _Stop) as stop:
@@ -615,7 +615,10 @@ def replan(
                 except MergeError as error:
                     logger.error("end status=not-planned reason=settings")
                     raise voice.fail(
-                        "replan_refused", EXIT_NOTHING, path=str(day_folder), detail=str(error)
+                        "replan_refused",
+                        EXIT_NOTHING,
+                        path=str(day_folder),
+                        detail=error.message.text(voice.lang),
                     ) from None
                 pool.release()
                 written = _write(result, day_folder, settings, redact, voice, logger)
@@ -749,7 +752,11 @@ def _previous_plan(
         check_mergeable(previous, day, settings.to_dict())
     except MergeError as error:
         raise voice.fail(
-            "merge_refused", EXIT_NOTHING, path=str(target), stations=list(only), detail=str(error)
+            "merge_refused",
+            EXIT_NOTHING,
+            path=str(target),
+            stations=list(only),
+            detail=error.message.text(voice.lang),
         ) from None
     return previous
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from .changes import day_dataset, from_time
 from .continuity import familiar
 from .errors import InputError
-from .model import Dataset, Plan, StationPlan
+from .model import Dataset, Message, Plan, StationPlan
 from .parallel import StationPool, default_jobs, plan_stations
 from .planjson import plan_id
 from .planner import station_days
@@ -204,12 +204,29 @@ def replan_dataset(
 
 
 class MergeError(ValueError):
-    """Re-planned stations cannot go into the earlier plan (another date or other rules)."""
+    """Re-planned stations cannot go into the earlier plan (another date or other rules).
+
+    ``message`` says why, in any language (``merge_other_date``, ``merge_other_rules``).
+    """
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
 
 
 # Settings that change what a plan is; a re-plan with other values of these would
-# mix two sets of rules in one day.
+# mix two sets of rules in one day. Preferences in those sections (how to weigh travel
+# against fair days or familiar faces) may differ, and a key the earlier plan does not
+# have (written by an older mealroute) is not a difference.
 _RULE_SECTIONS = ("travel", "service", "day", "food_safety")
+_PREFERENCES = {"day": frozenset({"balance", "familiar_min", "same_order_min"})}
+
+
+def _rules_differ(section: str, before: object, now: object) -> bool:
+    if not isinstance(before, dict) or not isinstance(now, dict):
+        return before != now
+    skip = _PREFERENCES.get(section, frozenset())
+    return any(before[key] != now[key] for key in before if key in now and key not in skip)
 
 
 def check_mergeable(previous: Plan, date: dt.date, settings: dict[str, object]) -> None:
@@ -221,17 +238,18 @@ def check_mergeable(previous: Plan, date: dt.date, settings: dict[str, object]) 
     """
     if previous.date != date:
         raise MergeError(
-            f"the folder holds the plan of {previous.date.isoformat()}, not of {date.isoformat()}"
+            Message(
+                "merge_other_date",
+                {"date": previous.date.isoformat(), "wanted": date.isoformat()},
+            )
         )
     changed = [
         section
         for section in _RULE_SECTIONS
-        if previous.settings.get(section) != settings.get(section)
+        if _rules_differ(section, previous.settings.get(section), settings.get(section))
     ]
     if changed:
-        raise MergeError(
-            f"the folder's plan was made with other settings ([{'], ['.join(changed)}])"
-        )
+        raise MergeError(Message("merge_other_rules", {"sections": f"[{'], ['.join(changed)}]"}))
 
 
 def merge_plans(previous: Plan, replanned: Plan) -> Plan:

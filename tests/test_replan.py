@@ -362,3 +362,26 @@ def test_replan_at_refuses_a_time_that_is_not_one(
     assert result.exit_code == 2
     assert "--at" in result.stderr and "11:20" in result.stderr
     assert _doc(day) == first
+
+
+def test_replan_takes_a_plan_of_an_older_version_and_refuses_other_rules(
+    planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    data, day, _, first = planned
+    # As written by a mealroute without the familiar-face settings.
+    older = json.loads(json.dumps(first))
+    for key in ("familiar_min", "same_order_min"):
+        older["settings"]["day"].pop(key)
+    (day / "plan.json").write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    # A preference may differ between the plan and the re-plan ...
+    (data / "mealroute.toml").write_text("[day]\nfamiliar_min = 20\n", encoding="utf-8")
+    changes = _changes(tmp_path / "c.csv", [["暂停", "C1", "2026-12-07"]])
+    result = _replan(day, changes)
+    assert result.exit_code == 0, result.stderr
+    replanned = _doc(day)
+    # ... a rule may not: the lunch window would mix two days in one.
+    (data / "mealroute.toml").write_text('[day]\nlunch_window = ["11:30", "12:30"]\n')
+    result = _replan(day, changes)
+    assert result.exit_code == 1
+    assert "无法重新规划" in result.stderr and "另一套设置（[day]）" in result.stderr
+    assert _doc(day) == replanned

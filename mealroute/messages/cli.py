@@ -104,6 +104,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{workers} 名送餐员的安排有变，{retimed} 站时间变动超过 5 分钟，"
         "新安排 {new} 位，{gone} 位不再在路线上；详见 changes.html",
     },
+    "merge_other_date": {
+        "en": "the folder holds the plan of {date}, not of {wanted}",
+        "zh": "文件夹中是{date}的规划，不是{wanted}的",
+    },
+    "merge_other_rules": {
+        "en": "the folder's plan was made with other settings ({sections})",
+        "zh": "文件夹中的规划用的是另一套设置（{sections}）",
+    },
     "merge_refused": {
         "en": "{path} holds another plan, so re-planning only {stations} cannot keep the rest: "
         "{detail}. Plan every station, or choose another --out",
