@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import replace
 
 from .model import (
@@ -39,15 +40,21 @@ from .model import (
 )
 
 
-def from_time(changes: tuple[Change, ...], date: dt.date, at: int) -> tuple[Change, ...]:
+def from_time(
+    changes: tuple[Change, ...], date: dt.date, at: int, on_the_road: Collection[str]
+) -> tuple[Change, ...]:
     """The changes as they act from ``at`` on ``date`` (re-planning mid-round).
 
-    A worker absent on the date leaves at ``at``: what they delivered before is done
-    (an ``early`` change at ``at`` in place of the absence).
+    A worker of ``on_the_road`` (who left the station before ``at`` in the published
+    plan) who is absent on the date leaves at ``at``: what they delivered before is done
+    (an ``early`` change at ``at`` in place of the absence). Any other absence stays
+    one: a worker on leave all day is still away.
     """
     return tuple(
         replace(change, kind=ChangeKind.EARLY, value=at, start=date, end=date)
-        if change.kind == ChangeKind.ABSENT and change.holds_on(date)
+        if change.kind == ChangeKind.ABSENT
+        and change.holds_on(date)
+        and change.subject in on_the_road
         else change
         for change in changes
     )

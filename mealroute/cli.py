@@ -621,6 +621,7 @@ def replan(
                         detail=error.message.text(voice.lang),
                     ) from None
                 pool.release()
+                result = dataclasses.replace(result, data=str(data.resolve()))
                 written = _write(result, day_folder, settings, redact, voice, logger)
         except (KeyboardInterrupt, _Stop) as stop:
             logger.warning("end status=interrupted")

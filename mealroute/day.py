@@ -98,8 +98,14 @@ def plan_dataset(
         When a ``scheduler`` is given but cannot be used; nothing is planned then.
     """
     moment = planned_at or now()
-    if at is not None:
-        dataset = replace(dataset, changes=from_time(dataset.changes, date, at))
+    if at is not None and previous is not None:
+        on_the_road = {
+            r.worker_id
+            for s in previous.stations
+            for r in s.routes
+            if r.trips and r.trips[0].depart < at
+        }
+        dataset = replace(dataset, changes=from_time(dataset.changes, date, at, on_the_road))
     roster = dataset.workers  # absent ones too: a client's usual worker may be away today
     dataset, applied = day_dataset(dataset, date)
     days, orphans = station_days(dataset, date, only=stations)

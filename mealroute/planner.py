@@ -693,13 +693,17 @@ def _replan_at(day: StationDay, date: dt.date, settings: Settings) -> StationPla
     free_from: dict[str, int] = {}
     for route in day.previous.routes:
         worker = working.get(route.worker_id)
+        if worker is None:
+            # Gone from the workers table since: the plan cannot show what they did, so
+            # their clients are planned again (a lunch twice rather than none).
+            continue
         for trip in route.trips:
             if trip.depart >= at:
                 continue  # not on the road yet: re-planned
             done = [s for s in trip.stops if s.start < at]
             rest = [s for s in trip.stops if s.start >= at and s.client_id in due]
             carried = _carried_on(trip, done, rest, day.station, route.mode, source)
-            if worker is None or carried.return_ > worker.shift_end:
+            if carried.return_ > worker.shift_end:
                 carried = _carried_on(trip, done, [], day.station, route.mode, source)
             taken.update(s.client_id for s in carried.stops)
             taken.update(s.client_id for s in done)
@@ -725,14 +729,20 @@ def _replan_at(day: StationDay, date: dt.date, settings: Settings) -> StationPla
         previous=future,
         at=None,
     )
-    later = plan_station(rest_day, date, settings)
+    later = plan_station(rest_day, date, settings)  # its trips are drawn already
     new_trips = {r.worker_id: r.trips for r in later.routes}
+    on_road = _drawn(
+        day.station,
+        tuple(worker_route(w, fixed[w.worker_id]) for w in day.workers if w.worker_id in fixed),
+        source,
+    )
+    carried_trips = {r.worker_id: r.trips for r in on_road}
     routes = []
     for worker in day.workers:
-        trips = (*fixed.get(worker.worker_id, ()), *new_trips.get(worker.worker_id, ()))
+        trips = (*carried_trips.get(worker.worker_id, ()), *new_trips.get(worker.worker_id, ()))
         if trips:
             routes.append(worker_route(worker, trips))
-    drawn = _drawn(day.station, tuple(routes), source)
+    drawn = tuple(routes)
     plan = _station_plan(
         day,
         settings,

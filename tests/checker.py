@@ -397,10 +397,16 @@ def check_plan(
         return schema_problems
 
     plan_date = dt.date.fromisoformat(plan_doc["date"])
-    if at is not None:  # README: an absence entered with --at starts then
+    if at is not None and previous is not None:
+        # README: the absence of a worker already on the road at --at starts then.
+        left = {
+            worker
+            for worker, trips in _trips_by_worker(previous).items()
+            if any(dt.datetime.fromisoformat(t["depart"]).time() < _clock(at) for t in trips)
+        }
         changes = [
             dataclasses.replace(c, kind=ChangeKind.EARLY, value=at, start=plan_date, end=plan_date)
-            if c.kind == "absent" and _holds(c, plan_date)
+            if c.kind == "absent" and _holds(c, plan_date) and c.subject in left
             else c
             for c in changes
         ]
@@ -499,6 +505,10 @@ def _visits(route: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     if route is None:
         return []
     return [(s["client_id"], s["start"]) for t in route["trips"] for s in t["stops"]]
+
+
+def _clock(seconds: int) -> dt.time:
+    return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
 
 
 def _trips_by_worker(plan_doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:

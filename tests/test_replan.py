@@ -385,3 +385,28 @@ def test_replan_takes_a_plan_of_an_older_version_and_refuses_other_rules(
     assert result.exit_code == 1
     assert "无法重新规划" in result.stderr and "另一套设置（[day]）" in result.stderr
     assert _doc(day) == replanned
+
+
+def test_mid_round_an_absence_starts_at_the_replan_only_for_a_worker_on_the_road(
+    planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    data, day, _, first = planned
+    at = "11:05"
+    worker, trip = _on_the_road(first, at)
+    idle = next(r["worker_id"] for r in first["stations"][0]["routes"] if not r["trips"])
+    changes = _changes(
+        tmp_path / "请假.csv",
+        [["请假", worker, "2026-12-07", "", "", "", "摔伤"], ["请假", idle, "2026-12-07"]],
+    )
+    result = _replan(day, changes, "--at", at)
+    assert result.exit_code in (0, 3), result.stderr  # one worker left: some may go without
+    plan = _check(day, data, first, changes, 11 * 3600 + 5 * 60)
+    unserved = {u["client_id"] for u in plan["stations"][0]["unserved"]}
+    assert set(_workers_of(plan)) | unserved == set(_workers_of(first)), "nobody is lost"
+    assert (result.exit_code == 3) == bool(unserved)
+    routes = {r["worker_id"]: r for r in plan["stations"][0]["routes"]}
+    # What the injured worker delivered before 11:05 stays theirs; the idle one is away.
+    done = [(s["client_id"], s["start"]) for s in trip["stops"] if s["start"][11:16] < at]
+    (kept,) = [t for t in routes[worker]["trips"] if t["depart"] == trip["depart"]]
+    assert [(s["client_id"], s["start"]) for s in kept["stops"]] == done
+    assert idle not in routes
