@@ -410,3 +410,28 @@ def test_mid_round_an_absence_starts_at_the_replan_only_for_a_worker_on_the_road
     (kept,) = [t for t in routes[worker]["trips"] if t["depart"] == trip["depart"]]
     assert [(s["client_id"], s["start"]) for s in kept["stops"]] == done
     assert idle not in routes
+
+
+def test_replan_reads_a_changes_workbook_as_a_coordinator_keeps_it(
+    planned: tuple[Path, Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    data, day, _, first = planned
+    paused = sorted(_workers_of(first))[2]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "12月7日临时调整"  # a sheet name of the coordinator's own
+    sheet.append(["泉城路街道社工站 今日变动"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["序号", "类型", "对象编号", "开始日期", "原因"])
+    sheet.append([1, "住院", paused, "2026年12月7日", "女儿来电"])
+    sheet.append(["合计", "1项"])
+    path = tmp_path / "今日变动.xlsx"
+    book.save(path)
+    result = _replan(day, path)
+    assert result.exit_code == 0, result.stderr
+    plan = _check(day, data, first, path)
+    assert paused not in _workers_of(plan)
+    assert plan["revision"]["no_longer_served"] == 1
