@@ -13,8 +13,8 @@ it makes the day twice with the same changes: re-planned from the published plan
 and measures both against the published plan with :func:`mealroute.revision.revision`:
 clients served, clients moved to another worker, workers whose day changed, stops whose
 time moved by more than five minutes, travel; the wall time of the whole city, and the
-median of one station's. One row per morning and way goes to ``benchmarks/results/replan.csv``; the table is in
-``benchmarks/README.md``.
+median of one station's. One row per morning and way goes to
+``benchmarks/results/replan.csv``; the table is in ``benchmarks/README.md``.
 """
 
 from __future__ import annotations

@@ -223,6 +223,7 @@ VARIANTS: dict[str, Tweak] = {
     "lbtie+ils": _both(LBTIE, _ils()),
     "nowait+ils": _both(NOWAIT, _ils()),
     "lbtie+ops": _both(LBTIE, SELECTION_OPS),
+    "nodescents": _search(descents=()),
     "base": lambda: None,
     "nowait": NOWAIT,
     "nowait+nbr": _both(NOWAIT, NEIGHBOURS),

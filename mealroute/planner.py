@@ -55,6 +55,17 @@ from .travel import Matrices, TravelSource
 FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 METAHEURISTIC = "GUIDED_LOCAL_SEARCH"
 OPERATORS: tuple[str, ...] = ()  # local-search operators beyond OR-Tools' defaults
+# Further starts for the descents that open every search (SearchParams.descents), in
+# the order they run: the fastest and most often best first (benchmarks/README.md).
+DESCENTS = (
+    "PATH_CHEAPEST_ARC",
+    "LOCAL_CHEAPEST_INSERTION",
+    "SEQUENTIAL_CHEAPEST_INSERTION",
+    "SAVINGS",
+    "GLOBAL_CHEAPEST_ARC",
+    "LOCAL_CHEAPEST_ARC",
+)
+REPRODUCIBLE_DESCENTS = 2  # of DESCENTS in reproducible mode, where each runs to its end
 MAX_TRIPS = 12  # per worker and day, a cap on what _reach finds can fit
 SMALL_VISITS = 12  # clients for the solver: up to this, a second start (search_params)
 SELECT_FACTOR = 2  # a huge station's solver sees this x what its workers can reach
@@ -1082,7 +1093,8 @@ def search_params(settings: Settings, *, visits: int = SMALL_VISITS + 1) -> Sear
     another local optimum than the whole one (benchmark station s07: +29% travel
     staged, the proved optimum with the second start; benchmarks/README.md).
     """
-    restarts = (FIRST_SOLUTION,) if visits <= SMALL_VISITS else ()
+    small = visits <= SMALL_VISITS
+    restarts = (FIRST_SOLUTION,) if small else ()
     if settings.reproducible:
         return SearchParams(
             time_limit_s=RUNAWAY_LIMIT_S,
@@ -1097,6 +1109,7 @@ def search_params(settings: Settings, *, visits: int = SMALL_VISITS + 1) -> Sear
             # in one step at a time; beside it, a stage from a first solution of its own
             # (benchmarks/README.md: 15 -> 18 of 43 stations at the reference).
             fresh_stages=True,
+            descents=() if small else DESCENTS[:REPRODUCIBLE_DESCENTS],
         )
     return SearchParams(
         time_limit_s=settings.time_limit_s,
@@ -1105,6 +1118,7 @@ def search_params(settings: Settings, *, visits: int = SMALL_VISITS + 1) -> Sear
         restarts=restarts,
         restarts_staged=False,
         operators=OPERATORS,
+        descents=() if small else DESCENTS,
     )
 
 

@@ -37,6 +37,7 @@ from .schedule import ScheduleError, schedule_trips
 
 HORIZON = 2 * 24 * 3600  # time values are seconds since midnight; room for slack arithmetic
 WAITING_SHARE = 0.2  # of the search time, for a last stage with waits where they may help
+DESCENT_SHARE = 0.6  # of the search time at most, for the descents of SearchParams.descents
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,15 @@ class SearchParams:
     and from a first solution of its own (half the time each, or the work limit
     each), and keeps the better: a stage that starts from routes inserts its new
     visits one local-search step at a time, which a small work limit cuts short.
+
+    ``descents`` are further first-solution strategies for a search that begins
+    with plain descents: the staged search runs with ``GREEDY_DESCENT`` (each stage
+    stops at its nearest local optimum) from ``first_solution`` and from each of
+    these, within :data:`DESCENT_SHARE` of the time (all of them under a work
+    limit), and the metaheuristic then searches on from the best for the rest. How
+    many clients are served is settled mostly by where a search starts, far less by
+    how long it goes on (benchmarks/README.md), so several cheap starts serve more
+    than one long search from one start.
     """
 
     time_limit_s: float = 5.0
@@ -300,9 +310,15 @@ class SearchParams:
     operators: tuple[str, ...] = ()
     first_stage_starts: tuple[str, ...] = ()
     fresh_stages: bool = False
+    descents: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in (self.first_solution, *self.restarts, *self.first_stage_starts):
+        for name in (
+            self.first_solution,
+            *self.restarts,
+            *self.first_stage_starts,
+            *self.descents,
+        ):
             if name not in FIRST_SOLUTION:
                 raise ValueError(
                     f"SearchParams: unknown `first_solution` {name!r}; "
@@ -382,7 +398,7 @@ def solve(
         )
     starts = (params.first_solution, *params.restarts)
     if len(starts) == 1:
-        return _solve_staged(problem, params)
+        return _search(problem, params)
     best: Solution | None = None
     seconds = 0.0
     failure: SolverError | None = None
@@ -391,7 +407,7 @@ def solve(
         run = replace(params, first_solution=first, restarts=(), time_limit_s=share)
         whole = k > 0 and not params.restarts_staged
         try:
-            found = _solve_staged(replace(problem, tiers=()) if whole else problem, run)
+            found = _search(replace(problem, tiers=()) if whole else problem, run)
         except SolverError as error:  # a start that finds nothing: the next one
             failure = error
             continue
@@ -402,6 +418,88 @@ def solve(
         assert failure is not None
         raise failure
     return replace(best, seconds=seconds, stats={**best.stats, "starts": len(starts)})
+
+
+def _search(problem: RoutingProblem, params: SearchParams) -> Solution:
+    """One search of ``problem``: from descents when ``params`` has them, else staged."""
+    if params.descents:
+        return _solve_descended(problem, params)
+    return _solve_staged(problem, params)
+
+
+def _solve_descended(problem: RoutingProblem, params: SearchParams) -> Solution:
+    """Staged descents from several first solutions, then the metaheuristic from the best.
+
+    Under a time limit the descents stop being started once :data:`DESCENT_SHARE`
+    of it is spent (the first always runs); under a work limit all of them run,
+    so the result does not depend on the machine. The metaheuristic then searches
+    the whole problem (every tier at once: the drop penalties keep the order of
+    care levels) from the best descent; its result is kept only if it is better
+    and, where the descent's routes wait between doors, every trip can be
+    scheduled (as in :func:`_solve_staged`).
+    """
+    started = time.perf_counter()
+    timed = params.solution_limit is None
+    budget = params.time_limit_s * DESCENT_SHARE
+    best: Solution | None = None
+    failure: SolverError | None = None
+    tried = 0
+    for first in (params.first_solution, *params.descents):
+        left = budget - (time.perf_counter() - started)
+        if best is not None and timed and left <= 0:
+            break
+        run = replace(
+            params,
+            first_solution=first,
+            metaheuristic="GREEDY_DESCENT",
+            descents=(),
+            fresh_stages=False,  # a descent stops at its local optimum anyway
+            time_limit_s=max(0.01, left) if timed else params.time_limit_s,
+        )
+        try:
+            found = _solve_staged(problem, run)
+        except SolverError as error:  # a start that finds nothing: the next one
+            failure = error
+            continue
+        tried += 1
+        if best is None or found.objective < best.objective:
+            best = replace(found, stats={**found.stats, "descent": first})
+    if best is None:
+        assert failure is not None
+        raise failure
+    rest = params.time_limit_s - (time.perf_counter() - started) if timed else params.time_limit_s
+    if rest > 0.01:
+        best = _search_on(problem, replace(params, descents=(), time_limit_s=rest), best)
+    seconds = time.perf_counter() - started
+    return replace(best, seconds=seconds, stats={**best.stats, "descents": tried})
+
+
+def _search_on(problem: RoutingProblem, params: SearchParams, best: Solution) -> Solution:
+    """The metaheuristic over the whole problem from ``best``'s routes; the better kept.
+
+    As in :func:`_solve_staged`: where nobody may wait between doors but waits may
+    help and someone is left out, the last :data:`WAITING_SHARE` of the time
+    searches with waits allowed, and routes that wait are kept only if every trip
+    can be scheduled. Routes that already wait are searched with waits allowed.
+    """
+    waits = bool(best.stats.get("waiting", False)) or problem.waiting
+    may_wait = not waits and problem.max_age_s is not None and _waits_may_help(problem)
+    steps = [(waits, 1 - WAITING_SHARE if may_wait else 1.0)]
+    if may_wait:
+        steps.append((True, WAITING_SHARE))
+    lost = int(best.stats.get("starts_lost", 0))  # type: ignore[call-overload]
+    for waiting, share in steps:
+        if waiting and not waits and not best.dropped:
+            break  # waits can only serve someone more where someone is left out
+        on = _solve_stage(
+            replace(problem, tiers=(), waiting=waiting),
+            replace(params, time_limit_s=max(0.01, params.time_limit_s * share)),
+            start=[[list(trip.visits) for trip in trips] for trips in best.trips],
+        )
+        lost += int(on.stats.get("starts_lost", 0))  # type: ignore[call-overload]
+        if on.objective < best.objective and (not waiting or _schedulable(problem, on)):
+            best = replace(on, stats={**best.stats, **on.stats, "waiting": waiting})
+    return replace(best, stats={**best.stats, "starts_lost": lost})
 
 
 def _solve_staged(problem: RoutingProblem, params: SearchParams) -> Solution:

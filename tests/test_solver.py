@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -205,3 +207,36 @@ def test_each_stage_starts_from_the_one_before_also_with_an_idle_worker() -> Non
     assert solution.stats["stages"] >= 2
     assert solution.stats["starts_lost"] == 0
     assert solution.dropped == ()
+
+
+def test_descents_search_on_from_the_best_of_several_first_solutions() -> None:
+    vehicle = Vehicle(0, capacity=3, earliest_start=10 * 3600, latest_end=H13, max_trips=3)
+    positions = [0, 120, 480, -300, 900, 660, -840, 30]
+    p = problem(
+        positions,
+        vehicles=(vehicle, vehicle),
+        reload_s=300,
+        max_age_s=3600,
+        tiers=(0, 0, 1, 1, 1, 1, 1, 1),
+    )
+    params = replace(PARAMS, descents=("PATH_CHEAPEST_ARC", "SAVINGS"))
+    found = solve(p, params)
+    # Under a work limit every descent runs, whatever the machine's speed.
+    assert found.stats["descents"] == 3
+    assert found.stats["descent"] in (PARAMS.first_solution, *params.descents)
+    assert found.stats["starts_lost"] == 0
+    assert found.dropped == ()
+    assert solve(p, params).trips == found.trips
+
+
+def test_under_a_time_limit_the_first_descent_always_runs() -> None:
+    p = problem([0, 120, 480, -300, 900], max_age_s=3600, tiers=(0, 0, 1, 1, 1))
+    params = SearchParams(time_limit_s=0.02, descents=("PATH_CHEAPEST_ARC", "SAVINGS"))
+    found = solve(p, params)
+    assert found.stats["descents"] >= 1
+    assert found.dropped == ()
+
+
+def test_an_unknown_descent_is_named() -> None:
+    with pytest.raises(ValueError, match="unknown `first_solution` 'NOPE'"):
+        SearchParams(descents=("NOPE",))
