@@ -44,6 +44,18 @@ def problem(
     )
 
 
+def two_tier_day() -> RoutingProblem:
+    """Two vehicles of three trips, one disabled client (tier 0) and six others."""
+    vehicle = Vehicle(0, capacity=3, earliest_start=10 * 3600, latest_end=H13, max_trips=3)
+    return problem(
+        [0, 120, 480, -300, 900, 660, -840, 30],
+        vehicles=(vehicle, vehicle),
+        reload_s=300,
+        max_age_s=3600,
+        tiers=(0, 0, 1, 1, 1, 1, 1, 1),
+    )
+
+
 def test_one_trip_on_a_line_goes_out_and_back() -> None:
     p = problem([0, 300, 600, 900])
     solution = solve(p, PARAMS)
@@ -194,15 +206,7 @@ def test_each_stage_starts_from_the_one_before_also_with_an_idle_worker() -> Non
     # Stage one (the disabled client alone) leaves one worker without a trip. Its
     # routes must still be read as the next stage's start: a start that cannot be
     # read made the stage search from scratch and lose what the first one found.
-    vehicle = Vehicle(0, capacity=3, earliest_start=10 * 3600, latest_end=H13, max_trips=3)
-    positions = [0, 120, 480, -300, 900, 660, -840, 30]
-    p = problem(
-        positions,
-        vehicles=(vehicle, vehicle),
-        reload_s=300,
-        max_age_s=3600,
-        tiers=(0, 0, 1, 1, 1, 1, 1, 1),
-    )
+    p = two_tier_day()
     solution = solve(p, PARAMS)
     assert solution.stats["stages"] >= 2
     assert solution.stats["starts_lost"] == 0
@@ -210,15 +214,7 @@ def test_each_stage_starts_from_the_one_before_also_with_an_idle_worker() -> Non
 
 
 def test_descents_search_on_from_the_best_of_several_first_solutions() -> None:
-    vehicle = Vehicle(0, capacity=3, earliest_start=10 * 3600, latest_end=H13, max_trips=3)
-    positions = [0, 120, 480, -300, 900, 660, -840, 30]
-    p = problem(
-        positions,
-        vehicles=(vehicle, vehicle),
-        reload_s=300,
-        max_age_s=3600,
-        tiers=(0, 0, 1, 1, 1, 1, 1, 1),
-    )
+    p = two_tier_day()
     params = replace(PARAMS, descents=("PATH_CHEAPEST_ARC", "SAVINGS"))
     found = solve(p, params)
     # Under a work limit every descent runs, whatever the machine's speed.
