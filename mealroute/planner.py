@@ -427,7 +427,9 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         solver={}
         if solution is None
         else {
-            "first_solution": FIRST_SOLUTION,
+            # The start the plan came from: with descents, the strategy that won.
+            "first_solution": str(solution.stats.get("descent", FIRST_SOLUTION)),
+            "descents": int(solution.stats.get("descents", 0)),  # type: ignore[call-overload]
             "metaheuristic": METAHEURISTIC,
             "status": solution.status,
             "objective": solution.objective,
