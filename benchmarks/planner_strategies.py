@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
-from mealroute import planner
+from mealroute import planner, station_day
 from mealroute.read.load import dataset_from_dir
 from mealroute.sample import write_sample
 from mealroute.settings import Settings
@@ -41,9 +41,9 @@ COLUMNS = ("seed", "station", "clients", "setting", "time_limit_s", "served", "u
 
 
 @cache
-def _days(data_dir: str, date: str) -> dict[str, planner.StationDay]:
+def _days(data_dir: str, date: str) -> dict[str, station_day.StationDay]:
     dataset = dataset_from_dir(Path(data_dir))
-    days, _ = planner.station_days(dataset, dt.date.fromisoformat(date))
+    days, _ = station_day.station_days(dataset, dt.date.fromisoformat(date))
     return {day.station.station_id: day for day in days}
 
 

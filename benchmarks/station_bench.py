@@ -38,7 +38,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mealroute import planner
+from mealroute import planner, station_day
 from mealroute.model import CareLevel, Message, Plan, StationPlan
 from mealroute.planjson import plan_id, plan_to_dict
 from mealroute.settings import Settings
@@ -107,7 +107,7 @@ def plan_one(name: str, label: str, changes: Mapping[str, Any], shuffle: int | N
     try:
         plan = planner.plan_station(day, DATE, settings)
     except planner.SolverError as error:  # the CLI reports the station as failed
-        plan = planner.failed_station(
+        plan = station_day.failed_station(
             day, Message("solver_error", {"detail": str(error)}), settings
         )
     wall = time.perf_counter() - wall

@@ -27,10 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mealroute.planner import StationDay, station_days
 from mealroute.read.load import dataset_from_dir
 from mealroute.sample import FILE_NAMES, write_sample
 from mealroute.settings import Settings
+from mealroute.station_day import StationDay, station_days
 
 HERE = Path(__file__).resolve().parent
 INSTANCES = HERE / "instances"

@@ -37,8 +37,9 @@ from typing import Any
 
 from .clock import DAY, format_clock, format_window
 from .model import CareLevel, Message, Mode, StationPlan, Worker
-from .planner import StationDay, plan_station
+from .planner import plan_station
 from .settings import Settings
+from .station_day import StationDay
 
 SHOWN = 3  # advices kept per station, best first
 MIN_REPLAN_S = 0.3  # search seconds a re-plan gets at least (unless the budget is spent)

@@ -29,8 +29,8 @@ from typing import Any
 from .errors import MealrouteError
 from .isolate import plan_in_subprocess
 from .model import Message, StationPlan
-from .planner import StationDay, failed_station
 from .settings import Settings
+from .station_day import StationDay, failed_station
 
 CONNECT_TIMEOUT_S = 30
 REQUIREMENT = "mealroute[cluster]"

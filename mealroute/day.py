@@ -26,9 +26,9 @@ from .errors import InputError
 from .model import Dataset, Message, Plan, StationPlan
 from .parallel import StationPool, default_jobs, plan_stations
 from .planjson import plan_id
-from .planner import station_days
 from .revision import revision
 from .settings import Settings
+from .station_day import station_days
 
 
 def now() -> dt.datetime:

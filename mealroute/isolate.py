@@ -18,11 +18,10 @@ import signal
 import subprocess
 import sys
 
-from .advice import advise_safely, needs_advice
 from .model import Message, StationPlan
 from .parallel import how_it_ended, plan_station_safely
-from .planner import StationDay, failed_station
 from .settings import Settings
+from .station_day import StationDay, failed_station
 
 
 def plan_in_subprocess(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
@@ -60,7 +59,8 @@ def plan_in_subprocess(day: StationDay, date: dt.date, settings: Settings) -> St
 
 def main() -> None:
     """``python -m mealroute.isolate``: one station from stdin to stdout, pickled."""
-    from .parallel import die_with_parent
+    from .advice import advise_safely, needs_advice
+    from .processes import die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)

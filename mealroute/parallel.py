@@ -20,29 +20,33 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import os
 import signal
-import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
-from typing import Any
 
-from .advice import advise_safely, needs_advice
 from .errors import SolverError
 from .model import Message, StationPlan
-from .planner import StationDay, failed_station, plan_station
+from .processes import PlanningProcess, take_early
 from .settings import Settings
+from .station_day import StationDay, failed_station
+
+# This module stays light to import: the planner (and with it OR-Tools) is loaded by
+# the worker processes, so a caller can start one before loading it itself.
 
 PlanFunction = Callable[[StationDay, dt.date, Settings], StationPlan]
 AdviseFunction = Callable[[StationDay, dt.date, Settings, StationPlan], StationPlan]
 
 
 def plan_station_safely(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
-    """:func:`plan_station`, with any error turned into a failed station plan."""
+    """:func:`~mealroute.planner.plan_station`, with any error turned into a failed
+    station plan."""
+    from .planner import plan_station
+
     started = time.perf_counter()
     try:
         plan = plan_station(day, date, settings)
@@ -55,27 +59,29 @@ def plan_station_safely(day: StationDay, date: dt.date, settings: Settings) -> S
     return replace(plan, solver={**plan.solver, "wall_s": elapsed})
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):  # best effort: the pipe's EOF also ends the loop
-        import ctypes
+def advise_station(
+    day: StationDay, date: dt.date, settings: Settings, plan: StationPlan
+) -> StationPlan:
+    """:func:`mealroute.advice.advise_safely`, loaded where it runs."""
+    from .advice import advise_safely
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    return advise_safely(day, date, settings, plan)
 
 
-def _serve(connection: Connection, plan: PlanFunction, advise: AdviseFunction | None) -> None:
+def load_planner() -> None:
+    """Load the planner and its advice (OR-Tools with them): a planning process does
+    this as soon as it starts, before it is sent a station."""
+    from . import advice, planner  # noqa: F401
+
+
+def serve(connection: Connection, plan: PlanFunction, advise: AdviseFunction | None) -> None:
     """A worker process: plan the stations it is sent until told to stop.
 
     It answers ``(number, plan, final)``: a plan that wants advice is sent once
     without it (``final`` false), then again with it.
     """
-    die_with_parent()
-    # The parent handles Ctrl-C and SIGTERM and stops its workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .advice import needs_advice
+
     while True:
         try:
             task = connection.recv()
@@ -105,11 +111,14 @@ def how_it_ended(exitcode: int | None) -> str:
 
 @dataclass
 class _Worker:
-    process: Any  # multiprocessing.context.SpawnProcess
-    connection: Connection
+    process: PlanningProcess
     task: int | None = None
     unadvised: StationPlan | None = None  # the task's plan, while its advice is worked out
     released: bool = False  # told to stop (see StationPool.release)
+
+    @property
+    def connection(self) -> Connection:
+        return self.process.connection
 
 
 class StationPool:
@@ -123,16 +132,16 @@ class StationPool:
         self,
         jobs: int,
         plan: PlanFunction = plan_station_safely,
-        advise: AdviseFunction | None = advise_safely,
+        advise: AdviseFunction | None = advise_station,
     ) -> None:
         if jobs < 1:
             raise ValueError(f"`jobs` must be at least 1, got {jobs!r}")
         self.jobs = jobs
         self.plan = plan
         self.advise = advise
-        # "spawn": a fresh interpreter per worker; fork is unsafe once OR-Tools has threads.
-        self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        # Set once a station is sent: the caller's own work then waits no process.
+        self.busy = threading.Event()
 
     def __enter__(self) -> StationPool:
         return self
@@ -141,26 +150,18 @@ class StationPool:
         self.close()
 
     def _start(self) -> _Worker:
-        mine, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_serve,
-            args=(theirs, self.plan, self.advise),
-            name="mealroute-station",
-            daemon=True,
-        )
-        process.start()
-        theirs.close()
-        worker = _Worker(process, mine)
+        process = take_early() or PlanningProcess()
+        process.give(self.plan, self.advise)
+        worker = _Worker(process)
         self._workers.append(worker)
         return worker
 
     def _retire(self, worker: _Worker) -> None:
         self._workers.remove(worker)
-        with contextlib.suppress(OSError):
-            worker.connection.close()
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(timeout=5)
+        worker.process.close()
 
     def warm(self) -> None:
         """Start one worker now, so it loads OR-Tools while the caller reads its input."""
@@ -206,8 +207,11 @@ class StationPool:
                 worker = idle.pop() if idle else self._start()
                 worker.task = pending.popleft()
                 worker.connection.send((worker.task, days[worker.task], date, settings))
+                self.busy.set()
             busy = [w for w in self._workers if w.task is not None]
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            watched: list[Connection | int] = [w.connection for w in busy]
+            watched += [w.process.sentinel for w in busy if w.process.sentinel is not None]
+            ready = wait(watched)
             for worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
                     number = worker.task
@@ -228,6 +232,7 @@ class StationPool:
         before working out the advice, else a failed plan."""
         number = worker.task
         assert number is not None
+        ended = False  # the connection's end: the process is ending, if not yet gone
         try:
             while worker.connection.poll():
                 got, plan, final = worker.connection.recv()
@@ -237,8 +242,8 @@ class StationPool:
                     return plan
                 worker.unadvised = plan
         except (EOFError, OSError):
-            pass
-        if worker.process.is_alive():
+            ended = True
+        if not ended and worker.process.is_alive():
             return None  # a spurious wake-up, or the advice is still being worked out
         worker.process.join(timeout=5)
         how = how_it_ended(worker.process.exitcode)
@@ -259,7 +264,7 @@ def plan_stations(
     isolate: bool = True,
     on_done: Callable[[StationPlan], None] | None = None,
     plan: PlanFunction = plan_station_safely,
-    advise: AdviseFunction | None = advise_safely,
+    advise: AdviseFunction | None = advise_station,
     pool: StationPool | None = None,
 ) -> list[StationPlan]:
     """Plan every station day; results in the order of ``days``.
@@ -288,6 +293,8 @@ def plan_stations(
     if not days:
         return []
     if not isolate:
+        from .advice import needs_advice
+
         results = []
         for day in days:
             result = plan(day, date, settings)

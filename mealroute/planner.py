@@ -18,22 +18,18 @@ from typing import Any
 import numpy as np
 
 from .clock import format_clock, format_window
-from .continuity import Familiar
 from .errors import SolverError
 from .model import (
     CareLevel,
     Client,
     Continuity,
-    Dataset,
     FaceChange,
     Message,
-    RejectedRow,
     Route,
     Station,
     StationPlan,
     Stop,
     Trip,
-    Unserved,
     Worker,
 )
 from .roads.engine import UNREACHABLE_M, travel_source
@@ -48,6 +44,12 @@ from .solver import (
     Vehicle,
     balance_bound,
     solve,
+)
+from .station_day import (
+    StationDay,
+    station_plan,
+    unserved_client,
+    worker_route,
 )
 from .travel import Matrices, TravelSource
 
@@ -86,147 +88,6 @@ _REASON_RANK = (
     "too_far",
     "too_many_meals",
 )
-
-
-@dataclass(frozen=True)
-class StationDay:
-    """What one station has to plan on one date."""
-
-    station: Station
-    workers: tuple[Worker, ...]
-    clients: tuple[Client, ...]  # due on the date
-    rejected: tuple[RejectedRow, ...] = ()
-    # Usual workers and the latest earlier plan, to stay close to (continuity.py).
-    familiar: Familiar | None = None
-    # The station's published plan of the day: plan_station then changes it as
-    # little as needed (see _replan) instead of planning from scratch.
-    previous: StationPlan | None = None
-    # With ``previous``: re-plan from this time of day (seconds), mid-round (_replan_at).
-    at: int | None = None
-
-
-def station_days(
-    dataset: Dataset, date: dt.date, *, only: Sequence[str] | None = None
-) -> tuple[list[StationDay], list[StationPlan]]:
-    """Split a dataset into station days.
-
-    Returns the station days to plan and, already finished, one failed
-    :class:`StationPlan` per station id that rejected client rows name but the
-    stations table does not have (so those clients are still reported).
-    """
-    wanted = set(only) if only else None
-    stations = {s.station_id: s for s in dataset.stations}
-    days = [
-        StationDay(
-            station=station,
-            workers=tuple(w for w in dataset.workers if w.station_id == station.station_id),
-            clients=tuple(
-                c for c in dataset.clients if c.station_id == station.station_id and c.is_due(date)
-            ),
-            rejected=tuple(r for r in dataset.rejected if r.station_id == station.station_id),
-        )
-        for station in dataset.stations
-        if wanted is None or station.station_id in wanted
-    ]
-    orphans: dict[str, list[RejectedRow]] = {}
-    for row in dataset.rejected:
-        if row.station_id not in stations and (wanted is None or row.station_id in wanted):
-            orphans.setdefault(row.station_id, []).append(row)
-    failed = [
-        StationPlan(
-            station_id=station_id or "?",
-            name="",
-            lat=None,
-            lon=None,
-            routes=(),
-            unserved=tuple(_rejected_unserved(row) for row in rows),
-            error=Message("station_missing", {"station": station_id})
-            if station_id
-            else Message("no_station_named"),
-        )
-        for station_id, rows in orphans.items()
-    ]
-    return days, failed
-
-
-def _rejected_unserved(row: RejectedRow) -> Unserved:
-    return Unserved(
-        client_id=row.client_id,
-        name=row.name,
-        reason=row.reason,
-        care_level=row.care_level,
-        address=row.address,
-        phone=row.phone,
-    )
-
-
-def _unserved(client: Client, reason: Message) -> Unserved:
-    return Unserved(
-        client_id=client.client_id,
-        name=client.name,
-        reason=reason,
-        care_level=client.care_level,
-        lat=client.lat,
-        lon=client.lon,
-        address=client.address,
-        phone=client.phone,
-    )
-
-
-def failed_station(day: StationDay, error: Message, settings: Settings) -> StationPlan:
-    """The plan of a station that could not be planned: everyone unserved, saying why.
-
-    Its workers are still listed, each with no delivery.
-    """
-    reason = Message("station_failed", {"error": error})
-    return _station_plan(
-        day,
-        settings,
-        routes=(),
-        unserved=tuple(_unserved(c, reason) for c in day.clients),
-        error=error,
-    )
-
-
-def worker_route(worker: Worker, trips: Sequence[Trip] = ()) -> Route:
-    """The route of a rostered worker with these trips (none: no delivery today)."""
-    return Route(
-        worker_id=worker.worker_id,
-        name=worker.name,
-        mode=worker.mode,
-        capacity=worker.capacity,
-        trips=tuple(trips),
-        phone=worker.phone,
-        shift=(worker.shift_start, worker.shift_end),
-    )
-
-
-def _station_plan(
-    day: StationDay,
-    settings: Settings,
-    *,
-    routes: tuple[Route, ...],
-    unserved: tuple[Unserved, ...],
-    error: Message | None = None,
-    solver: dict[str, object] | None = None,
-) -> StationPlan:
-    station = day.station
-    # Every rostered worker, in roster order: those without trips are idle today.
-    busy = {route.worker_id: route for route in routes}
-    routes = tuple(busy.get(w.worker_id) or worker_route(w) for w in day.workers)
-    return StationPlan(
-        station_id=station.station_id,
-        name=station.name,
-        lat=station.lat,
-        lon=station.lon,
-        address=station.address,
-        phone=station.phone,
-        routes=routes,
-        unserved=tuple(_rejected_unserved(r) for r in day.rejected) + unserved,
-        meals_ready=_meals_ready(station, settings),
-        error=error,
-        solver=solver or {},
-    )
 
 
 def _meals_ready(station: Station, settings: Settings) -> int:
@@ -389,11 +250,11 @@ def plan_station(day: StationDay, date: dt.date, settings: Settings) -> StationP
         raise ValueError(f"clients {not_due!r} are not due on {date}; use station_days()")
     clients = day.clients
     if not clients:
-        return _station_plan(day, settings, routes=(), unserved=())
+        return station_plan(day, settings, routes=(), unserved=())
     if not day.workers:
         reason = Message("no_workers", {"station": day.station.station_id})
-        return _station_plan(
-            day, settings, routes=(), unserved=tuple(_unserved(c, reason) for c in clients)
+        return station_plan(
+            day, settings, routes=(), unserved=tuple(unserved_client(c, reason) for c in clients)
         )
     if day.previous is not None and day.at is not None:
         return _replan_at(day, date, settings)
@@ -756,7 +617,7 @@ def _replan_at(day: StationDay, date: dt.date, settings: Settings) -> StationPla
         if trips:
             routes.append(worker_route(worker, trips))
     drawn = tuple(routes)
-    plan = _station_plan(
+    plan = station_plan(
         day,
         settings,
         routes=drawn,
@@ -921,7 +782,7 @@ def _finished(
         routes = _drawn(day.station, routes, prepared.source)
     served = {stop.client_id for route in routes for trip in route.trips for stop in trip.stops}
     unserved = tuple(
-        _unserved(client, prepared.reasons.get(i, RAN_OUT))
+        unserved_client(client, prepared.reasons.get(i, RAN_OUT))
         for i, client in enumerate(day.clients)
         if client.client_id not in served
     )
@@ -929,7 +790,7 @@ def _finished(
         routed = sum(len(trip.visits) for trips in solution.trips for trip in trips)
         # Stops the rules check took out (a model bug if ever non-zero).
         solver = {**solver, "left_out_by_check": routed - len(served)}
-    plan = _station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
+    plan = station_plan(day, settings, routes=routes, unserved=unserved, solver=solver)
     return dataclasses.replace(plan, continuity=_continuity(day, settings, prepared, routes))
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from geopy.distance import geodesic
 
 from .model import Mode
 from .settings import Settings
@@ -56,6 +55,10 @@ class GeodesicTravel:
 
     def road_distance_m(self, a: Point, b: Point, mode: Mode) -> float:
         """Unrounded road distance between two points, in metres."""
+        # geopy loads its geocoders (and requests) with it: 0.1 s a planning process
+        # need not spend, as whole matrices are computed here in numpy.
+        from geopy.distance import geodesic
+
         return float(geodesic(a, b).meters) * self.detour_factor[mode]
 
     def matrices(self, points: Sequence[Point], modes: Iterable[Mode]) -> Matrices:

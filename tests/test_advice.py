@@ -38,10 +38,11 @@ from mealroute.model import (
 )
 from mealroute.parallel import plan_stations
 from mealroute.planjson import plan_from_dict, plan_to_dict, read_plan
-from mealroute.planner import StationDay, plan_station
+from mealroute.planner import plan_station
 from mealroute.render.index import render_index
 from mealroute.render.maps import render_station_map
 from mealroute.settings import Settings
+from mealroute.station_day import StationDay
 from tests.checker import check_plan
 from tests.conftest import checked_plan, run, write_table
 from tests.plan_factory import (

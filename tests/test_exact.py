@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from mealroute import planner
+from mealroute import planner, station_day
 from mealroute.model import CareLevel
 from mealroute.settings import Settings
 
@@ -63,7 +63,7 @@ def test_the_stored_optimum_is_a_real_plan(name: str) -> None:
     known = optimum(name)
     folder = INSTANCES / name
     dataset = dataset_from_dir(folder)
-    (day,), _ = planner.station_days(dataset, DATE)
+    (day,), _ = station_day.station_days(dataset, DATE)
     settings = Settings.for_data_dir(folder)
     station = planner.plan_from_orders(day, DATE, settings, known["orders"])
     document = plan_to_dict(Plan(date=DATE, stations=(station,), settings=settings.to_dict()))

@@ -14,16 +14,21 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from mealroute import processes
+from mealroute.launch import wants_head_start
 from mealroute.model import Message, Plan, StationPlan
-from mealroute.parallel import plan_station_safely, plan_stations
+from mealroute.parallel import StationPool, plan_station_safely, plan_stations
 from mealroute.planjson import plan_to_dict
-from mealroute.planner import StationDay, station_days
+from mealroute.processes import start_early, take_early
 from mealroute.read.load import dataset_from_dir
 from mealroute.settings import Settings
+from mealroute.station_day import StationDay, station_days
 
 from .checker import assert_valid_plan
 from .conftest import SAMPLE, read_plan
@@ -84,6 +89,39 @@ def test_one_process_is_enough_and_survives_a_death() -> None:
     assert [bool(p.error) for p in plans] == [True, False]
 
 
+def planned_where(day: StationDay, date: dt.date, settings: Settings) -> StationPlan:
+    """Plan a station and say which process planned it."""
+    plan = plan_station_safely(day, date, settings)
+    return replace(plan, solver={**plan.solver, "pid": os.getpid()})
+
+
+def test_the_pool_plans_in_the_process_started_early() -> None:
+    """``mealroute plan`` starts a planning process before it loads its command line;
+    the pool must plan in that one (no second process loading OR-Tools), with the
+    functions it is given, as in one it started itself."""
+    days = sample_days("S01")
+    start_early()
+    early = processes._early[0].pid
+    with StationPool(1, plan=planned_where) as pool:
+        pool.warm()
+        plans = plan_stations(days, TUESDAY, QUICK, pool=pool)
+    assert plans[0].solver["pid"] == early
+    assert plans[0].served > 0 and not plans[0].error
+    assert take_early() is None, "the early process was taken once"
+    assert_checked(plans, days)
+
+
+def test_a_dead_early_process_is_not_taken() -> None:
+    start_early()
+    dead = processes._early[0]
+    dead.kill()
+    dead.join(timeout=10)
+    assert take_early() is None
+    days = sample_days("S03")
+    plans = plan_stations(days, TUESDAY, QUICK, jobs=1)
+    assert plans[0].served > 0 and not plans[0].error
+
+
 def test_in_process_planning_gives_the_same_plans() -> None:
     days = sample_days("S01", "S03")
     isolated = plan_stations(days, TUESDAY, QUICK, jobs=2)
@@ -103,7 +141,7 @@ def children(pid: int) -> set[int]:
             command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == pid and fields[0] != "Z" and b"spawn_main" in command:
+        if int(fields[1]) == pid and fields[0] != "Z" and b"mealroute.processes" in command:
             found.add(int(stat.parent.name))
     return found
 
@@ -185,3 +223,63 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers), "orphaned planning processes"
+
+
+def planning_processes_marked(mark: bytes) -> set[int]:
+    """Live planning processes whose environment holds ``mark`` (Linux /proc)."""
+    found = set()
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if mark not in environ.read_bytes():
+                continue
+            command = (environ.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"mealroute.processes" in command and alive(int(environ.parent.name)):
+            found.add(int(environ.parent.name))
+    return found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--date", "2026-13-01"],  # refused before any input is read
+        ["--date", "2026-12-01", "--stations", "NOPE"],  # refused after reading it
+    ],
+)
+def test_a_plan_refused_early_leaves_no_planning_process(tmp_path: Path, args: list[str]) -> None:
+    """The process started before the command line loads ends with the command."""
+    if not SAMPLE.is_dir():
+        pytest.skip("data/jinan (the bundled sample) is missing")
+    if not Path("/proc").is_dir():
+        pytest.skip("needs Linux /proc to find the planning processes")
+    mark = uuid.uuid4().hex
+    env = {**os.environ, "MEALROUTE_TEST_MARK": mark}
+    command = [sys.executable, "-m", "mealroute", "plan", str(SAMPLE), *args]
+    command += ["--out", str(tmp_path / "day")]
+    done = subprocess.run(command, check=False, capture_output=True, env=env, timeout=120)
+    assert done.returncode != 0, done.stdout.decode()
+    assert "Traceback" not in done.stderr.decode()
+    deadline = time.monotonic() + 20
+    while planning_processes_marked(mark.encode()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not planning_processes_marked(mark.encode()), "a planning process outlived the command"
+    assert not (tmp_path / "day").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "wanted"),
+    [
+        (["plan", "data/jinan"], True),
+        (["plan", "data/jinan", "--jobs", "2", "--time-limit", "5"], True),
+        (["plan", "--help"], False),
+        (["plan", "data/jinan", "-h"], False),
+        (["plan", "data/jinan", "--scheduler", "tcp://10.0.0.5:8786"], False),
+        (["plan", "data/jinan", "--scheduler=tcp://10.0.0.5:8786"], False),
+        (["validate", "data/jinan"], False),
+        (["replan", "maps/2026-12-01"], False),
+        ([], False),
+    ],
+)
+def test_only_a_local_plan_gets_a_head_start(args: list[str], wanted: bool) -> None:
+    assert wants_head_start(args) is wanted

@@ -8,8 +8,9 @@ import pytest
 from geopy.distance import geodesic
 
 from mealroute.model import CareLevel, Client, Mode, Station, Worker
-from mealroute.planner import RAN_OUT, StationDay, plan_station
+from mealroute.planner import RAN_OUT, plan_station
 from mealroute.settings import Settings
+from mealroute.station_day import StationDay
 
 TUESDAY = dt.date(2026, 12, 1)
 STATION = Station("S1", "station", 36.6650, 117.0200)

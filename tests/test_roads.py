@@ -177,8 +177,9 @@ def test_no_route_between_two_points_is_said_not_guessed(
 
     monkeypatch.setattr(engine, "_engine_table", islands)
     data = monaco_station(tmp_path / "data", clients=4, toml=_road_toml(network))
-    from mealroute.planner import plan_station, station_days
+    from mealroute.planner import plan_station
     from mealroute.read.load import dataset_from_path
+    from mealroute.station_day import station_days
 
     settings = _settings(data)
     monday = dt.date(2026, 12, 7)

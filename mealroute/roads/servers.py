@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import polyline
-from geopy.distance import geodesic
 
 from ..errors import NetworkError
 from ..model import Message, Profile, ServerKind
@@ -151,6 +150,8 @@ class ValhallaServer:
 
     def nearest(self, points: Sequence[Point], profile: Profile) -> list[float]:
         """Metres from each point to the nearest road the profile may use (inf: none)."""
+        from geopy.distance import geodesic  # loaded here: it brings geopy's geocoders
+
         result: list[float] = []
         for piece in _blocks(range(len(points))):
             located = self._post(
