@@ -77,6 +77,7 @@ class _Group(typer.core.TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         argv = list(sys.argv[1:] if args is None else args)
+        self.argv = argv  # for the language of a message before any setting is read
         try:
             # Not standalone, typer returns the code of a typer.Exit instead of exiting.
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
@@ -95,6 +96,14 @@ class _Group(typer.core.TyperGroup):
             sys.exit(EXIT_INTERRUPTED)
         except typer.Exit as done:
             sys.exit(done.exit_code)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C that the command did not take (typer: a silent 130)
+            lang = _lang_from_argv(getattr(self, "argv", sys.argv[1:]))
+            err.print(Text(safe(render(Message("stopped"), lang)), style="red"))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 app = typer.Typer(

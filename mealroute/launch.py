@@ -22,10 +22,13 @@ def wants_head_start(args: Sequence[str]) -> bool:
 
 def main() -> None:
     """Console-script entry point (``mealroute``); see :func:`mealroute.cli.main`."""
-    if wants_head_start(sys.argv[1:]):
-        from .processes import start_early
+    try:
+        if wants_head_start(sys.argv[1:]):
+            from .processes import start_early
 
-        start_early()
-    from .cli import main as cli_main
+            start_early()
+        from .cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:  # Ctrl-C before a command could take it: nothing done yet
+        sys.exit(130)

@@ -37,6 +37,9 @@ class PlanningProcess:
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,  # this process's output is the user's
+                # A group of its own: Ctrl-C in a terminal reaches this process, which
+                # stops its planning processes itself (even one still loading).
+                process_group=0,
             )
         self.connection = Connection(ours.detach())
         self.pid = self._popen.pid

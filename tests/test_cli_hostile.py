@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import read_plan, run, write_data_dir
+from .conftest import SAMPLE, read_plan, run, write_data_dir
 
 TUESDAY = "2026-12-01"
 FAST = ("--reproducible", "--work-limit", "30", "--jobs", "1", "--lang", "en")
@@ -206,3 +206,20 @@ def test_render_into_a_folder_that_cannot_be_written_is_a_message(
             subprocess.run([chattr, "-i", str(locked)], check=True)
         locked.chmod(0o700)
     assert list(locked.iterdir()) == []
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "已中止"), ("en", "stopped")])
+def test_ctrl_c_that_no_command_catches_is_told_in_the_users_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """Ctrl-C where a command has no handler of its own (here while `validate` reads):
+    exit 130 with one line, not click's silence or a traceback."""
+    import mealroute.read.load
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mealroute.read.load, "dataset_from_path", interrupted)
+    result = run("validate", SAMPLE, "--lang", lang)
+    assert result.exit_code == 130
+    assert result.stderr.strip() == said

@@ -283,3 +283,40 @@ def test_a_plan_refused_early_leaves_no_planning_process(tmp_path: Path, args: l
 )
 def test_only_a_local_plan_gets_a_head_start(args: list[str], wanted: bool) -> None:
     assert wants_head_start(args) is wanted
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after_s", [0.1, 0.3, 0.8])
+def test_ctrl_c_at_any_moment_stops_quietly_and_leaves_nothing(
+    tmp_path: Path, after_s: float
+) -> None:
+    """Ctrl-C in a terminal signals the whole foreground group: the command (loading,
+    reading or planning) and, unless they are kept out of it, its planning processes.
+    Whenever it comes: exit 130, no traceback, no process left, nothing written."""
+    if not SAMPLE.is_dir():
+        pytest.skip("data/jinan (the bundled sample) is missing")
+    if not Path("/proc").is_dir():
+        pytest.skip("needs Linux /proc to find the planning processes")
+    mark = uuid.uuid4().hex
+    out = tmp_path / "day"
+    command = [sys.executable, "-m", "mealroute", "plan", str(SAMPLE), "--date", "2026-12-01"]
+    command += ["--out", str(out), "--jobs", "2", "--lang", "en"]
+    run = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "MEALROUTE_TEST_MARK": mark},
+        start_new_session=True,  # a group of its own, as a terminal's foreground job
+    )
+    time.sleep(after_s)
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    # 130; or, on a busy machine, killed by the signal before Python could take it.
+    assert run.returncode in (130, -signal.SIGINT), stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    deadline = time.monotonic() + 20
+    while planning_processes_marked(mark.encode()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not planning_processes_marked(mark.encode()), "a planning process outlived Ctrl-C"
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]

@@ -136,6 +136,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "stopped; nothing was written and the previous pack, if any, is unchanged",
         "zh": "已中止：没有写入任何文件，原有文件未改动",
     },
+    "stopped": {
+        "en": "stopped",
+        "zh": "已中止",
+    },
     "log_failed": {
         "en": "cannot write the log {path}: {detail}",
         "zh": "无法写入日志 {path}：{detail}",
