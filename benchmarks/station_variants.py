@@ -227,6 +227,7 @@ VARIANTS: dict[str, Tweak] = {
     "share03": _set(solver, DESCENT_SHARE=0.3),
     "share045": _set(solver, DESCENT_SHARE=0.45),
     "descents3": _search(descents=planner.DESCENTS[:2]),
+    "repro4": _set(planner, REPRODUCIBLE_DESCENTS=3),
     "base": lambda: None,
     "nowait": NOWAIT,
     "nowait+nbr": _both(NOWAIT, NEIGHBOURS),

@@ -115,7 +115,7 @@ def test_a_medium_station_with_time_for_more_fills_it_from_several_starts(tmp_pa
     assert result.exit_code in (0, 3), result.output
     settings = Settings.for_data_dir(folder).replace(reproducible=True)
     (station,) = checked_plan(out, folder, settings, date=DATE)["stations"]
-    # plan.json says where the plan came from: reproducible mode runs two descents
+    # plan.json says where the plan came from: reproducible mode runs three descents
     # after the first solution's, and names the one that won.
     assert station["solver"]["descents"] == 1 + planner.REPRODUCIBLE_DESCENTS
     starts = (planner.FIRST_SOLUTION, *planner.DESCENTS[: planner.REPRODUCIBLE_DESCENTS])
