@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"travel {row['travel_s']:6} {row['valid'][:50]}",
                 flush=True,
             )
-    print(summary(args.out, [f"{v} {args.seconds:g}s" for v in args.variants]))
+    print(summary(args.out, [f"{v} {run}" for v in args.variants]))
 
 
 if __name__ == "__main__":

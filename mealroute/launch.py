@@ -1,10 +1,10 @@
 """The ``mealroute`` command's entry point: the command line, after a head start.
 
-A one-station ``mealroute plan`` spends most of what is not its search on loading:
-the command line (typer, rich, the settings: 0.2 s) here and the planner (OR-Tools,
-numpy: 0.35 s) in the process that plans. So for ``plan`` a planning process is
-started first (:func:`mealroute.processes.start_early`) and both load at once; the
-plan's pool of processes then takes it.
+A one-station ``mealroute plan`` (or ``replan``) spends most of what is not its search
+on loading: the command line (typer, rich, the settings: 0.2 s) here and the planner
+(OR-Tools, numpy: 0.35 s) in the process that plans. So for these a planning process
+is started first (:func:`mealroute.processes.start_early`) and both load at once; the
+command's pool of planning processes then takes it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ _NO_HEAD_START = {"--help", "-h", "--scheduler"}  # help plans nothing; a cluste
 
 def wants_head_start(args: Sequence[str]) -> bool:
     """Whether these command-line arguments plan stations on this machine."""
-    return args[:1] == ["plan"] and not any(a.split("=")[0] in _NO_HEAD_START for a in args)
+    return args[:1] in (["plan"], ["replan"]) and not any(
+        a.split("=")[0] in _NO_HEAD_START for a in args
+    )
 
 
 def main() -> None:

@@ -277,7 +277,8 @@ def test_a_plan_refused_early_leaves_no_planning_process(tmp_path: Path, args: l
         (["plan", "data/jinan", "--scheduler", "tcp://10.0.0.5:8786"], False),
         (["plan", "data/jinan", "--scheduler=tcp://10.0.0.5:8786"], False),
         (["validate", "data/jinan"], False),
-        (["replan", "maps/2026-12-01"], False),
+        (["replan", "maps/2026-12-01"], True),
+        (["replan", "maps/2026-12-01", "--help"], False),
         ([], False),
     ],
 )
