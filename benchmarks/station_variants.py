@@ -228,6 +228,11 @@ VARIANTS: dict[str, Tweak] = {
     "share045": _set(solver, DESCENT_SHARE=0.45),
     "descents3": _search(descents=planner.DESCENTS[:2]),
     "repro4": _set(planner, REPRODUCIBLE_DESCENTS=3),
+    "pcafirst": _set(
+        planner,
+        FIRST_SOLUTION="PATH_CHEAPEST_ARC",
+        DESCENTS=("PARALLEL_CHEAPEST_INSERTION", *planner.DESCENTS[1:]),
+    ),
     "base": lambda: None,
     "nowait": NOWAIT,
     "nowait+nbr": _both(NOWAIT, NEIGHBOURS),
