@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 
 from .errors import SolverError
 from .model import Message, StationPlan
-from .processes import PlanningProcess, take_early
+from .processes import PlanningProcess, start_planning_process, take_early
 from .settings import Settings
 from .station_day import StationDay, failed_station
 
@@ -150,7 +150,7 @@ class StationPool:
         self.close()
 
     def _start(self) -> _Worker:
-        process = take_early() or PlanningProcess()
+        process = take_early() or start_planning_process()
         process.give(self.plan, self.advise)
         worker = _Worker(process)
         self._workers.append(worker)

@@ -122,6 +122,29 @@ def test_a_dead_early_process_is_not_taken() -> None:
     assert plans[0].served > 0 and not plans[0].error
 
 
+def test_where_no_descriptor_can_be_passed_spawned_processes_plan_the_same_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On Windows a planning process is a multiprocessing spawn: the early one is
+    taken, a dead one fails its station only, and the plans are those of the others."""
+    monkeypatch.setattr(processes, "FD_PASSING", False)
+    days = sample_days("S01", "S02", "S03")
+    start_early()
+    early = processes._early[0]
+    assert type(early).__name__ == "_Spawned"
+    with StationPool(2, plan=die_on_s02) as pool:
+        pool.warm()
+        plans = plan_stations(days, TUESDAY, QUICK, pool=pool)
+    assert take_early() is None
+    assert [p.station_id for p in plans] == ["S01", "S02", "S03"]
+    assert plans[1].error == Message("process_died", {"how": "signal SIGKILL"})
+    assert all(p.served > 0 for p in (plans[0], plans[2]))
+    assert_checked(plans, days)
+    monkeypatch.setattr(processes, "FD_PASSING", True)
+    again = plan_stations([days[0], days[2]], TUESDAY, QUICK, jobs=2)
+    assert [p.routes for p in again] == [plans[0].routes, plans[2].routes]
+
+
 def test_in_process_planning_gives_the_same_plans() -> None:
     days = sample_days("S01", "S03")
     isolated = plan_stations(days, TUESDAY, QUICK, jobs=2)
