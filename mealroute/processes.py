@@ -120,7 +120,7 @@ class _Spawned(PlanningProcess):
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe(duplex=True)
         self._process = context.Process(
-            target=_spawned, args=(theirs,), name="mealroute-station", daemon=True
+            target=_plan_here, args=(theirs,), name="mealroute-station", daemon=True
         )
         self._process.start()
         theirs.close()
@@ -197,12 +197,8 @@ def _child(fd: int) -> None:
     _plan_here(Connection(fd))
 
 
-def _spawned(connection: Connection) -> None:
-    """A :class:`_Spawned` process."""
-    _plan_here(connection)
-
-
 def _plan_here(connection: Connection) -> None:
+    """A planning process (either kind): load the planner, then plan what is sent."""
     die_with_parent()
     # The parent handles Ctrl-C and SIGTERM and stops its planning processes itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
